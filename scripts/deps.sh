@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what duban needs to build, run and test, from Debian's packages.
+# Idempotent: asks apt only for what is missing.  Usage: scripts/deps.sh
+set -euo pipefail
+
+packages=(
+  gcc clang make cmake pkg-config
+  libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev
+  libssl-dev libxlsxwriter-dev libzip-dev libcmocka-dev
+  sqlite3 python3 python3-pytest python3-requests python3-openpyxl
+  python3-docx
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "deps: installing ${missing[*]}"
+sudo=""
+[[ $(id -u) -eq 0 ]] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

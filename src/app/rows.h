@@ -1,0 +1,38 @@
+/*
+ * rows.h - turning result rows into JSON objects and reading JSON input.
+ */
+#ifndef DUBAN_APP_ROWS_H
+#define DUBAN_APP_ROWS_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+enum row_type { ROW_INT, ROW_TEXT, ROW_REAL, ROW_BOOL, ROW_TIME };
+
+/** One column of a SELECT, in order, and the key it gets in JSON. */
+struct row_col {
+	const char *key;
+	enum row_type type;
+};
+
+/**
+ * Builds an object from the current row: column i becomes cols[i].key.
+ * SQL NULL becomes JSON null; ROW_TIME turns UNIX seconds into ISO 8601.
+ * The caller owns the returned reference.
+ */
+json_t *row_json(struct store_stmt *st, const struct row_col *cols, int n);
+
+/** Steps through all rows into an array of row_json objects. */
+duban_result rows_json(struct store_stmt *st, const struct row_col *cols,
+		       int n, json_t **out, struct duban_error *err);
+
+/* Readers for validated input: the absent or null case gives the default. */
+const char *jstr(const json_t *obj, const char *key);
+int64_t jint(const json_t *obj, const char *key, int64_t dflt);
+
+/** A list answer: {"items": items, "total", "page", "per_page"}; steals items. */
+json_t *page_json(json_t *items, int64_t total, int page, int per_page);
+
+#endif
