@@ -182,10 +182,12 @@ static duban_result list_unit(struct store_conn *c, void *ctx,
 	struct store_stmt *st;
 	int64_t total = 0;
 	json_t *items = NULL;
-	/* `? IS NULL OR` keeps one statement for both filters */
+	/* `CAST(? AS TEXT) IS NULL OR` keeps one statement for both filters;
+	 * the cast tells PostgreSQL the parameter's type */
 	duban_result result = store_prepare(
 		c,
-		"SELECT count(*) FROM audit_log WHERE (? IS NULL OR entity = ?)"
+		"SELECT count(*) FROM audit_log WHERE"
+		" (CAST(? AS TEXT) IS NULL OR entity = ?)"
 		" AND (? = 0 OR entity_id = ?)",
 		&st, err);
 	if (result)
@@ -201,7 +203,7 @@ static duban_result list_unit(struct store_conn *c, void *ctx,
 		c,
 		"SELECT id, at, actor_id, actor, client_addr, entity,"
 		" entity_id, action, before_json, after_json, hash"
-		" FROM audit_log WHERE (? IS NULL OR entity = ?)"
+		" FROM audit_log WHERE (CAST(? AS TEXT) IS NULL OR entity = ?)"
 		" AND (? = 0 OR entity_id = ?)"
 		" ORDER BY id DESC LIMIT ? OFFSET ?",
 		&st, err);

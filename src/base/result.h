@@ -35,7 +35,7 @@ typedef enum duban_result {
 struct duban_error {
 	duban_result result;
 	char code[48];     /* machine-readable, e.g. "invalid_value" */
-	char field[64];    /* the field at fault, or "" */
+	char field[96];    /* the field at fault, or "" */
 	char message[256]; /* lowercase, no full stop, quotes the subject */
 };
 

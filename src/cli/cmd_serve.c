@@ -1,5 +1,6 @@
 #include <stdio.h>
 
+#include "app/workcal.h"
 #include "base/log.h"
 #include "cli/cli.h"
 #include "core/password.h"
@@ -27,7 +28,9 @@ int cmd_serve(struct cli_opts *o)
 	log_current_level = (enum log_level)level;
 	if ((result = cli_open_store(o, &s, &err)))
 		return cli_fail(&err);
-	result = server_run(s, &cfg, &err);
+	if ((result = workcal_load(s, &err)) == DUBAN_OK)
+		result = server_run(s, &cfg, &err);
+	workcal_release();
 	store_free(s);
 	return result ? cli_fail(&err) : 0;
 }

@@ -31,6 +31,14 @@ static const struct command {
 	  "user add --username U --unit-id N --roles R[,R]   add a user" },
 	{ "audit verify", cmd_audit_verify,
 	  "audit verify --db PATH   check the audit trail's hash chain" },
+	{ "calendar add", cmd_calendar_add,
+	  "calendar add DATE N  the Nth working day after DATE" },
+	{ "calendar is-workday", cmd_calendar_is_workday,
+	  "calendar is-workday DATE   prints workday or off" },
+	{ "calendar workdays", cmd_calendar_workdays,
+	  "calendar workdays FROM TO  working days in (FROM, TO]" },
+	{ "calendar import", cmd_calendar_import,
+	  "calendar import FILE --db PATH   load a year (text or .ics)" },
 };
 
 static int cmd_help(struct cli_opts *o)

@@ -14,6 +14,8 @@
 #include "app/sessions.h"
 #include "app/units.h"
 #include "app/users.h"
+#include "app/workcal.h"
+#include "base/date.h"
 #include "base/xalloc.h"
 #include "core/roles.h"
 #include "http/server_internal.h"
@@ -212,6 +214,107 @@ static duban_result get_audit(struct http_request *r)
 	return result;
 }
 
+/* --- the working-day calendar --- */
+
+static duban_result query_date(struct http_request *r, const char *name,
+			       int32_t *out)
+{
+	const char *s = http_query(r, name);
+	if (!s)
+		return duban_fail(&r->err, DUBAN_E_INVALID, name,
+				  "%s is required (YYYY-MM-DD)", name);
+	if (!date_parse(s, strlen(s), out))
+		return duban_fail(&r->err, DUBAN_E_INVALID, name,
+				  "bad date '%.16s' for %s: expected a real day"
+				  " as YYYY-MM-DD",
+				  s, name);
+	return DUBAN_OK;
+}
+
+static duban_result get_calendar_add(struct http_request *r)
+{
+	int32_t from, out;
+	int64_t n;
+	char a[11], b[11];
+	duban_result result = query_date(r, "from", &from);
+	if (result)
+		return result;
+	if (!http_query(r, "workdays"))
+		return duban_fail(&r->err, DUBAN_E_INVALID, "workdays",
+				  "workdays is required");
+	if ((result = http_query_int(r, "workdays", 1, 100000, 1, &n)))
+		return result;
+	if ((result = workcal_add(from, (int)n, &out, &r->err)))
+		return result;
+	date_format(from, a);
+	date_format(out, b);
+	http_reply(r, 200,
+		   json_pack("{s:s, s:I, s:s}", "from", a, "workdays",
+			     (json_int_t)n, "date", b));
+	return DUBAN_OK;
+}
+
+static duban_result get_calendar_is_workday(struct http_request *r)
+{
+	int32_t day;
+	bool work = false;
+	char a[11];
+	duban_result result = query_date(r, "date", &day);
+	if (result)
+		return result;
+	if ((result = workcal_is_workday(day, &work, &r->err)))
+		return result;
+	date_format(day, a);
+	http_reply(r, 200, json_pack("{s:s, s:b, s:s}", "date", a, "workday",
+				     work, "status", work ? "workday" : "off"));
+	return DUBAN_OK;
+}
+
+static duban_result get_calendar_workdays(struct http_request *r)
+{
+	int32_t from, to;
+	int64_t n = 0;
+	char a[11], b[11];
+	duban_result result = query_date(r, "from", &from);
+	if (result || (result = query_date(r, "to", &to)))
+		return result;
+	if ((result = workcal_between(from, to, &n, &r->err)))
+		return result;
+	date_format(from, a);
+	date_format(to, b);
+	http_reply(r, 200, json_pack("{s:s, s:s, s:I}", "from", a, "to", b,
+				     "workdays", (json_int_t)n));
+	return DUBAN_OK;
+}
+
+static const struct field_spec calendar_year_fields[] = {
+	{ "content", F_STR, true },
+	{ "format", F_STR, false },
+	{ NULL, F_ANY, false },
+};
+
+static duban_result post_calendar_years(struct http_request *r)
+{
+	json_t *out = NULL;
+	json_t *content = json_object_get(r->json, "content");
+	duban_result result = workcal_import(
+		r->store, &r->actor, json_string_value(content),
+		json_string_length(content), jstr(r->json, "format"), &out,
+		&r->err);
+	if (result == DUBAN_OK)
+		http_reply(r, 201, out);
+	return result;
+}
+
+static duban_result get_calendar_years(struct http_request *r)
+{
+	json_t *out = NULL;
+	duban_result result = workcal_years(&out, &r->err);
+	if (result == DUBAN_OK)
+		http_reply(r, 200, out);
+	return result;
+}
+
 #define ADMINS (ROLE_SYSADMIN | ROLE_SECADMIN)
 
 const struct route api_routes[] = {
@@ -232,6 +335,15 @@ const struct route api_routes[] = {
 	{ "GET", "/api/v1/users", get_users, ADMINS, 0, NULL },
 	{ "GET", "/api/v1/users/{id}", get_user, ADMINS, 0, NULL },
 	{ "GET", "/api/v1/audit", get_audit, ROLE_AUDITOR, 0, NULL },
+	{ "GET", "/api/v1/calendar/add", get_calendar_add, ROLE_ANY, 0, NULL },
+	{ "GET", "/api/v1/calendar/is-workday", get_calendar_is_workday,
+	  ROLE_ANY, 0, NULL },
+	{ "GET", "/api/v1/calendar/workdays", get_calendar_workdays, ROLE_ANY,
+	  0, NULL },
+	{ "GET", "/api/v1/calendar/years", get_calendar_years, ROLE_ANY, 0,
+	  NULL },
+	{ "POST", "/api/v1/calendar/years", post_calendar_years,
+	  ROLE_OFFICE | ROLE_SYSADMIN, ROUTE_BODY, calendar_year_fields },
 };
 
 const int api_route_count = (int)(sizeof(api_routes) / sizeof(api_routes[0]));

@@ -10,8 +10,11 @@
  *
  * SQL handed to store_prepare() is portable: `?` placeholders, integer
  * booleans, integer UNIX timestamps, dates as 'YYYY-MM-DD' text, `INSERT ...
- * RETURNING id`, `||` for concatenation, no backend-only functions.  Each
- * driver (sqlite.c, and a PostgreSQL one) maps it to its dialect.
+ * RETURNING id`, `||` for concatenation, `ON CONFLICT ... DO UPDATE`, no
+ * backend-only functions.  A parameter whose type the context does not fix
+ * (`? IS NULL`) is written `CAST(? AS TEXT)` or `CAST(? AS BIGINT)`, since
+ * PostgreSQL must know every parameter's type.  Each driver (sqlite.c, and
+ * a PostgreSQL one) maps it to its dialect.
  *
  * Ownership: statements belong to their connection and are cached by SQL
  * text; a unit of work never frees them.  Column text returned by
