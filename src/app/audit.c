@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "app/rows.h"
+#include "app/scope.h"
 #include "core/audit_hash.h"
 
 static char *dump(json_t *j)
@@ -16,8 +17,8 @@ static char *dump(json_t *j)
 
 duban_result audit_append(struct store_conn *c, const struct actor *a,
 			  const char *entity, int64_t entity_id,
-			  const char *action, json_t *before, json_t *after,
-			  struct duban_error *err)
+			  int64_t unit_id, const char *action, json_t *before,
+			  json_t *after, struct duban_error *err)
 {
 	struct store_stmt *st;
 	char prev[AUDIT_HASH_HEX], hash[AUDIT_HASH_HEX];
@@ -50,6 +51,7 @@ duban_result audit_append(struct store_conn *c, const struct actor *a,
 		.client_addr = a->client_addr,
 		.entity = entity,
 		.entity_id = entity_id,
+		.unit_id = unit_id,
 		.action = action,
 		.before_json = before_s,
 		.after_json = after_s,
@@ -61,7 +63,7 @@ duban_result audit_append(struct store_conn *c, const struct actor *a,
 		c,
 		"INSERT INTO audit_log (id, at, actor_id, actor, client_addr,"
 		" entity, entity_id, action, before_json, after_json,"
-		" prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+		" prev_hash, hash, unit_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
 		&st, err);
 	if (result)
 		goto out;
@@ -80,6 +82,10 @@ duban_result audit_append(struct store_conn *c, const struct actor *a,
 	store_bind_str(st, 10, after_s);
 	store_bind_str(st, 11, prev);
 	store_bind_str(st, 12, hash);
+	if (unit_id)
+		store_bind_int(st, 13, unit_id);
+	else
+		store_bind_null(st, 13);
 	result = store_run(st, err);
 out:
 	free(before_s);
@@ -103,8 +109,8 @@ static duban_result verify_unit(struct store_conn *c, void *ctx,
 	duban_result result = store_prepare(
 		c,
 		"SELECT id, at, actor_id, actor, client_addr, entity,"
-		" entity_id, action, before_json, after_json, prev_hash, hash"
-		" FROM audit_log ORDER BY id",
+		" entity_id, action, before_json, after_json, prev_hash, hash,"
+		" unit_id FROM audit_log ORDER BY id",
 		&st, err);
 	if (result)
 		return result;
@@ -121,6 +127,7 @@ static duban_result verify_unit(struct store_conn *c, void *ctx,
 			.action = store_col_text(st, 7),
 			.before_json = store_col_text(st, 8),
 			.after_json = store_col_text(st, 9),
+			.unit_id = store_col_int(st, 12),
 		};
 		const char *stored_prev = store_col_text(st, 10);
 		const char *stored = store_col_text(st, 11);
@@ -160,6 +167,7 @@ duban_result audit_verify(struct store *s, int64_t *count, int64_t *bad_id,
 }
 
 struct list_ctx {
+	const struct actor *a;
 	const char *entity;
 	int64_t id;
 	int page, per_page;
@@ -175,6 +183,37 @@ static const struct row_col audit_cols[] = {
 	{ "hash", ROW_TEXT },
 };
 
+/*
+ * Scope: the records of objects whose unit lies in the auditor's subtree;
+ * records of no unit (the system's own) only for an auditor at the root.
+ * Asking for one object outside the subtree is 403, not an empty page.
+ */
+#define AUDIT_FILTER                                                      \
+	" WHERE (CAST(? AS TEXT) IS NULL OR a.entity = ?)"                \
+	" AND (? = 0 OR a.entity_id = ?)"
+#define AUDIT_WHERE                                                       \
+	" LEFT JOIN units n ON n.id = a.unit_id" AUDIT_FILTER             \
+	" AND ((n.path >= ? AND n.path < ?) OR (a.unit_id IS NULL AND ? = 1))"
+
+static void bind_filter(struct store_stmt *st, const struct list_ctx *l)
+{
+	store_bind_str(st, 1, l->entity);
+	store_bind_str(st, 2, l->entity);
+	store_bind_int(st, 3, l->id);
+	store_bind_int(st, 4, l->id);
+}
+
+static void bind_where(struct store_stmt *st, const struct list_ctx *l)
+{
+	int depth = 0;
+	for (const char *p = l->a->unit_path; *p; p++)
+		depth += *p == '/';
+	bind_filter(st, l);
+	scope_bind_subtree(st, 5, l->a);
+	/* "/1/" has two slashes: the root unit's path */
+	store_bind_int(st, 7, depth <= 2 ? 1 : 0);
+}
+
 static duban_result list_unit(struct store_conn *c, void *ctx,
 			      struct duban_error *err)
 {
@@ -185,36 +224,41 @@ static duban_result list_unit(struct store_conn *c, void *ctx,
 	/* `CAST(? AS TEXT) IS NULL OR` keeps one statement for both filters;
 	 * the cast tells PostgreSQL the parameter's type */
 	duban_result result = store_prepare(
-		c,
-		"SELECT count(*) FROM audit_log WHERE"
-		" (CAST(? AS TEXT) IS NULL OR entity = ?)"
-		" AND (? = 0 OR entity_id = ?)",
-		&st, err);
+		c, "SELECT count(*) FROM audit_log a" AUDIT_WHERE, &st, err);
 	if (result)
 		return result;
-	store_bind_str(st, 1, l->entity);
-	store_bind_str(st, 2, l->entity);
-	store_bind_int(st, 3, l->id);
-	store_bind_int(st, 4, l->id);
+	bind_where(st, l);
 	result = store_one_int(st, &total, NULL, err);
+	if (result == DUBAN_OK && total == 0 && l->entity && l->id) {
+		int64_t all = 0;
+		result = store_prepare(c,
+				       "SELECT count(*) FROM audit_log a"
+				       AUDIT_FILTER,
+				       &st, err);
+		if (result)
+			return result;
+		bind_filter(st, l);
+		result = store_one_int(st, &all, NULL, err);
+		if (result == DUBAN_OK && all > 0)
+			return duban_fail_code(err, DUBAN_E_FORBIDDEN,
+					       "out_of_scope", "id",
+					       "%s %lld is outside your scope",
+					       l->entity, (long long)l->id);
+	}
 	if (result)
 		return result;
 	result = store_prepare(
 		c,
-		"SELECT id, at, actor_id, actor, client_addr, entity,"
-		" entity_id, action, before_json, after_json, hash"
-		" FROM audit_log WHERE (CAST(? AS TEXT) IS NULL OR entity = ?)"
-		" AND (? = 0 OR entity_id = ?)"
-		" ORDER BY id DESC LIMIT ? OFFSET ?",
+		"SELECT a.id, a.at, a.actor_id, a.actor, a.client_addr,"
+		" a.entity, a.entity_id, a.action, a.before_json,"
+		" a.after_json, a.hash FROM audit_log a" AUDIT_WHERE
+		" ORDER BY a.id DESC LIMIT ? OFFSET ?",
 		&st, err);
 	if (result)
 		return result;
-	store_bind_str(st, 1, l->entity);
-	store_bind_str(st, 2, l->entity);
-	store_bind_int(st, 3, l->id);
-	store_bind_int(st, 4, l->id);
-	store_bind_int(st, 5, l->per_page);
-	store_bind_int(st, 6, (int64_t)(l->page - 1) * l->per_page);
+	bind_where(st, l);
+	store_bind_int(st, 8, l->per_page);
+	store_bind_int(st, 9, (int64_t)(l->page - 1) * l->per_page);
 	result = rows_json(st, audit_cols, 11, &items, err);
 	if (result)
 		return result;
@@ -236,11 +280,11 @@ static duban_result list_unit(struct store_conn *c, void *ctx,
 	return DUBAN_OK;
 }
 
-duban_result audit_list(struct store *s, const char *entity, int64_t id,
-			int page, int per_page, json_t **out,
-			struct duban_error *err)
+duban_result audit_list(struct store *s, const struct actor *a,
+			const char *entity, int64_t id, int page, int per_page,
+			json_t **out, struct duban_error *err)
 {
-	struct list_ctx l = { entity, id, page, per_page, NULL };
+	struct list_ctx l = { a, entity, id, page, per_page, NULL };
 	duban_result result = store_read(s, list_unit, &l, err);
 	*out = l.out;
 	return result;

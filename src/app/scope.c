@@ -35,9 +35,10 @@ duban_result scope_require_role(const struct actor *a, uint32_t mask,
 			  "this needs one of the roles: %s", names);
 }
 
-duban_result scope_require_unit(struct store_conn *c, const struct actor *a,
-				int64_t unit_id, const char *field,
-				char *path_out, struct duban_error *err)
+static duban_result check_unit(struct store_conn *c, const struct actor *a,
+			       int64_t unit_id, const char *field,
+			       bool reach_up, char *path_out,
+			       struct duban_error *err)
 {
 	struct store_stmt *st;
 	bool row = false;
@@ -59,7 +60,8 @@ duban_result scope_require_unit(struct store_conn *c, const struct actor *a,
 		goto out;
 	}
 	const char *path = store_col_text(st, 0);
-	if (!scope_path_contains(a->unit_path, path)) {
+	if (!scope_path_contains(a->unit_path, path) &&
+	    !(reach_up && scope_path_contains(path, a->unit_path))) {
 		result = duban_fail_code(err, DUBAN_E_FORBIDDEN, "out_of_scope",
 					 field, "unit %lld is outside your scope",
 					 (long long)unit_id);
@@ -70,6 +72,20 @@ duban_result scope_require_unit(struct store_conn *c, const struct actor *a,
 out:
 	store_reset(st);
 	return result;
+}
+
+duban_result scope_require_unit(struct store_conn *c, const struct actor *a,
+				int64_t unit_id, const char *field,
+				char *path_out, struct duban_error *err)
+{
+	return check_unit(c, a, unit_id, field, false, path_out, err);
+}
+
+duban_result scope_require_reach(struct store_conn *c, const struct actor *a,
+				 int64_t unit_id, char *path_out,
+				 struct duban_error *err)
+{
+	return check_unit(c, a, unit_id, NULL, true, path_out, err);
 }
 
 void scope_bind_subtree(struct store_stmt *st, int idx, const struct actor *a)

@@ -24,6 +24,15 @@ duban_result scope_require_unit(struct store_conn *c, const struct actor *a,
 				char *path_out, struct duban_error *err);
 
 /**
+ * Succeeds when unit_id is in the actor's subtree or on the path above the
+ * actor's unit: what a unit may read of a programme issued above it (a
+ * county reads the city's campaign).  Errors as scope_require_unit().
+ */
+duban_result scope_require_reach(struct store_conn *c, const struct actor *a,
+				 int64_t unit_id, char *path_out,
+				 struct duban_error *err);
+
+/**
  * Binds the actor's subtree as a half-open range of paths to parameters idx
  * and idx+1, for SQL of the form `u.path >= ? AND u.path < ?`.
  */

@@ -132,7 +132,7 @@ static duban_result login_write(struct store_conn *c, void *ctx,
 				return result;
 			l->locked = true;
 		}
-		return audit_append(c, &a, "user", l->user_id,
+		return audit_append(c, &a, "user", l->user_id, a.unit_id,
 				    l->locked ? "locked" : "login_failed", NULL,
 				    NULL, err);
 	}
@@ -164,7 +164,7 @@ static duban_result login_write(struct store_conn *c, void *ctx,
 	store_bind_int(st, 7, now);
 	if ((result = store_run(st, err)))
 		return result;
-	return audit_append(c, &a, "user", l->user_id, "login", NULL, NULL,
+	return audit_append(c, &a, "user", l->user_id, a.unit_id, "login", NULL, NULL,
 			    err);
 }
 
@@ -291,12 +291,21 @@ duban_result session_resolve(struct store *s, const char *token,
 		return duban_fail_code(err, DUBAN_E_AUTH, "unauthenticated",
 				       NULL, "not logged in");
 	if (now - r.last_seen > idle_seconds)
-		return duban_fail_code(err, DUBAN_E_AUTH, "session_expired",
-				       NULL,
-				       "session expired after %d minutes idle",
-				       idle_seconds / 60);
-	/* touching on every request would make every read a write */
-	if (now - r.last_seen >= 30)
+		return idle_seconds >= 60
+			       ? duban_fail_code(err, DUBAN_E_AUTH,
+						 "session_expired", NULL,
+						 "session expired after %d "
+						 "minutes idle",
+						 idle_seconds / 60)
+			       : duban_fail_code(err, DUBAN_E_AUTH,
+						 "session_expired", NULL,
+						 "session expired after %d "
+						 "seconds idle",
+						 idle_seconds);
+	/* touching on every request would make every read a write: touch
+	 * once the session is a little stale, well before it expires */
+	int64_t stale = idle_seconds >= 60 ? 30 : idle_seconds / 4;
+	if (now - r.last_seen >= stale)
 		return store_write(s, touch_write, &r, err);
 	return DUBAN_OK;
 }
@@ -318,7 +327,7 @@ static duban_result logout_write(struct store_conn *c, void *ctx,
 	store_bind_str(st, 1, l->token_hash);
 	if ((result = store_run(st, err)))
 		return result;
-	return audit_append(c, l->a, "user", l->a->user_id, "logout", NULL,
+	return audit_append(c, l->a, "user", l->a->user_id, l->a->unit_id, "logout", NULL,
 			    NULL, err);
 }
 

@@ -45,3 +45,67 @@ duban_result text_require(const json_t *in, const char *key, size_t min,
 				  max);
 	return DUBAN_OK;
 }
+
+#include <stdio.h>
+
+#include "base/date.h"
+
+void field_name(char *buf, size_t n, const char *list, int idx,
+		const char *key)
+{
+	if (list && idx >= 0)
+		snprintf(buf, n, "%s[%d].%s", list, idx, key);
+	else
+		snprintf(buf, n, "%s", key);
+}
+
+duban_result field_date(const json_t *obj, const char *list, int idx,
+			const char *key, bool required, int32_t *out,
+			bool *present, struct duban_error *err)
+{
+	char name[96];
+	const json_t *v = json_object_get(obj, key);
+	field_name(name, sizeof(name), list, idx, key);
+	if (present)
+		*present = false;
+	if (!v || json_is_null(v)) {
+		if (required)
+			return duban_fail(err, DUBAN_E_INVALID, name,
+					  "%s is required", name);
+		return DUBAN_OK;
+	}
+	if (!json_is_string(v) ||
+	    !date_parse(json_string_value(v), json_string_length(v), out))
+		return duban_fail(err, DUBAN_E_INVALID, name,
+				  "%s must be a real date as YYYY-MM-DD", name);
+	if (present)
+		*present = true;
+	return DUBAN_OK;
+}
+
+duban_result field_text(const json_t *obj, const char *list, int idx,
+			const char *key, size_t min, size_t max, bool required,
+			struct duban_error *err)
+{
+	char name[96];
+	duban_result result = text_require(obj, key, min, max, required, err);
+	if (result && list && idx >= 0 && err) {
+		field_name(name, sizeof(name), list, idx, key);
+		snprintf(err->field, sizeof(err->field), "%s", name);
+	}
+	return result;
+}
+
+duban_result field_number(const json_t *obj, const char *list, int idx,
+			  const char *key, double *out,
+			  struct duban_error *err)
+{
+	char name[96];
+	const json_t *v = json_object_get(obj, key);
+	field_name(name, sizeof(name), list, idx, key);
+	if (!json_is_number(v))
+		return duban_fail(err, DUBAN_E_INVALID, name,
+				  "%s must be a number", name);
+	*out = json_number_value(v);
+	return DUBAN_OK;
+}

@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/result.h"
 
@@ -21,4 +22,29 @@ size_t text_chars(const char *s);
 duban_result text_require(const json_t *in, const char *key, size_t min,
 			  size_t max, bool required, struct duban_error *err);
 
+
+
+/*
+ * Field checks inside lists, naming the field as "list[i].key" in errors.
+ * idx < 0 names plain "key".
+ */
+
+/** A date "YYYY-MM-DD" at obj[key]; absent is an error only if required. */
+duban_result field_date(const json_t *obj, const char *list, int idx,
+			const char *key, bool required, int32_t *out,
+			bool *present, struct duban_error *err);
+
+/** A string of min..max characters at obj[key] (see text_require). */
+duban_result field_text(const json_t *obj, const char *list, int idx,
+			const char *key, size_t min, size_t max, bool required,
+			struct duban_error *err);
+
+/** A number at obj[key]. */
+duban_result field_number(const json_t *obj, const char *list, int idx,
+			  const char *key, double *out,
+			  struct duban_error *err);
+
+/** Writes "list[i].key" (or "key") into buf. */
+void field_name(char *buf, size_t n, const char *list, int idx,
+		const char *key);
 #endif

@@ -121,7 +121,7 @@ static duban_result insert_unit(struct store_conn *c, struct create_ctx *x,
 	result = load_unit(c, x->id, &x->out, err);
 	if (result)
 		return result;
-	return audit_append(c, x->a, "unit", x->id, "create", NULL, x->out,
+	return audit_append(c, x->a, "unit", x->id, x->id, "create", NULL, x->out,
 			    err);
 }
 
@@ -340,7 +340,7 @@ static duban_result update_unit(struct store_conn *c, void *ctx,
 	result = load_unit(c, u->id, &u->out, err);
 	if (result)
 		goto out;
-	result = audit_append(c, u->a, "unit", u->id, "update", before,
+	result = audit_append(c, u->a, "unit", u->id, u->id, "update", before,
 			      u->out, err);
 out:
 	json_decref(before);

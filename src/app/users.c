@@ -140,7 +140,7 @@ static duban_result create_user(struct store_conn *c, void *ctx,
 	if (result)
 		return result;
 	/* the audit record never holds the password hash */
-	return audit_append(c, x->a, "user", id, "create", NULL, x->out, err);
+	return audit_append(c, x->a, "user", id, jint(x->in, "unit_id", 0), "create", NULL, x->out, err);
 }
 
 duban_result user_create(struct store *s, const struct actor *a,
@@ -288,5 +288,33 @@ duban_result user_list(struct store *s, const struct actor *a,
 	struct list_ctx l = { a, unit_id, page, per_page, NULL };
 	duban_result result = store_read(s, list_users, &l, err);
 	*out = l.out;
+	return result;
+}
+
+struct exists_ctx {
+	const char *username;
+	bool found;
+};
+
+static duban_result find_user(struct store_conn *c, void *ctx,
+			      struct duban_error *err)
+{
+	struct exists_ctx *x = ctx;
+	struct store_stmt *st;
+	int64_t id = 0;
+	duban_result result = store_prepare(
+		c, "SELECT id FROM users WHERE username = ?", &st, err);
+	if (result)
+		return result;
+	store_bind_str(st, 1, x->username);
+	return store_one_int(st, &id, &x->found, err);
+}
+
+duban_result user_exists(struct store *s, const char *username, bool *out,
+			 struct duban_error *err)
+{
+	struct exists_ctx x = { username, false };
+	duban_result result = store_read(s, find_user, &x, err);
+	*out = x.found;
 	return result;
 }

@@ -25,6 +25,10 @@ duban_result user_list(struct store *s, const struct actor *a,
 		       int64_t unit_id, int page, int per_page, json_t **out,
 		       struct duban_error *err);
 
+/** Whether a user with this username exists. */
+duban_result user_exists(struct store *s, const char *username, bool *out,
+			 struct duban_error *err);
+
 /** Role bits as a JSON array of names (new reference). */
 json_t *user_roles_json(uint32_t roles);
 

@@ -105,6 +105,18 @@ duban_result workcal_between(int32_t from, int32_t to, int64_t *out,
 	return result;
 }
 
+duban_result workcal_light_inputs(struct light_inputs *in, int32_t as_of,
+				  const struct light_params *p,
+				  struct duban_error *err)
+{
+	pthread_rwlock_rdlock(&lock);
+	duban_result result =
+		current ? lights_inputs_init(in, as_of, p, current, err)
+			: not_loaded(err);
+	pthread_rwlock_unlock(&lock);
+	return result;
+}
+
 static json_t *year_json(const struct calendar_year *y, bool from_db)
 {
 	json_t *notices = json_array();
@@ -162,7 +174,7 @@ static duban_result import_write(struct store_conn *c, void *ctx,
 	store_bind_str(st, 5, x->a->username);
 	if ((result = store_run(st, err)))
 		return result;
-	return audit_append(c, x->a, "calendar_year", x->year, "import", NULL,
+	return audit_append(c, x->a, "calendar_year", x->year, x->a->unit_id, "import", NULL,
 			    x->desc, err);
 }
 

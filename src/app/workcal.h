@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "app/actor.h"
+#include "core/lights.h"
 #include "store/store.h"
 
 /** Loads the shipped years and, when s is not NULL, the imported ones. */
@@ -39,6 +40,11 @@ duban_result workcal_import(struct store *s, const struct actor *a,
 			    const char *content, size_t len,
 			    const char *format, json_t **out,
 			    struct duban_error *err);
+
+/** lights_inputs_init() on the serving calendar. */
+duban_result workcal_light_inputs(struct light_inputs *in, int32_t as_of,
+				  const struct light_params *p,
+				  struct duban_error *err);
 
 /** The loaded years with their notices and where they came from. */
 duban_result workcal_years(json_t **out, struct duban_error *err);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "app/audit.h"
 #include "app/units.h"
@@ -15,18 +16,27 @@
 #include "core/password.h"
 #include "store/store.h"
 
-static duban_result open_store(struct cli_opts *o, struct store **s,
-			       struct duban_error *err)
+static duban_result open_store(struct cli_opts *o, int readers,
+			       struct store **s, struct duban_error *err)
 {
-	struct store_options so = { .readers = 1 };
+	struct store_options so = { .readers = readers };
 	return store_open(o->str[OPT_DB], &so, s, err);
 }
 
-static duban_result open_migrated(struct cli_opts *o, struct store **s,
-				  struct duban_error *err)
+/* Opens an existing, initialised, current database: never creates one. */
+static duban_result open_migrated(struct cli_opts *o, int readers,
+				  struct store **s, struct duban_error *err)
 {
 	int version = 0;
-	duban_result result = open_store(o, s, err);
+	const char *db = o->str[OPT_DB];
+	duban_result result;
+	*s = NULL;
+	if (!strstr(db, "://") && access(db, F_OK) != 0)
+		return duban_fail(err, DUBAN_E_INVALID, "db",
+				  "database '%s' does not exist; run 'duban "
+				  "init --db %s' first",
+				  db, db);
+	result = open_store(o, readers, s, err);
 	if (result)
 		return result;
 	result = store_schema_version(*s, &version, err);
@@ -51,7 +61,7 @@ static duban_result open_migrated(struct cli_opts *o, struct store **s,
 duban_result cli_open_store(struct cli_opts *o, struct store **s,
 			    struct duban_error *err)
 {
-	return open_migrated(o, s, err);
+	return open_migrated(o, (int)o->num[OPT_DB_READERS], s, err);
 }
 
 int cmd_migrate(struct cli_opts *o)
@@ -59,7 +69,7 @@ int cmd_migrate(struct cli_opts *o)
 	struct duban_error err = { 0 };
 	struct store *s = NULL;
 	int from = 0, to = 0;
-	duban_result result = open_store(o, &s, &err);
+	duban_result result = open_store(o, 1, &s, &err);
 	if (result == DUBAN_OK)
 		result = store_migrate(s, &from, &to, &err);
 	store_free(s);
@@ -80,24 +90,35 @@ int cmd_init(struct cli_opts *o)
 	json_t *in = NULL, *user = NULL;
 	char generated[17];
 	const char *pw = getenv("DUBAN_ADMIN_PASSWORD");
-	int version = 0;
-	duban_result result = open_store(o, &s, &err);
-	if (result)
-		goto out;
-	if ((result = store_schema_version(s, &version, &err)))
-		goto out;
-	if (version > 0) {
-		result = duban_fail(&err, DUBAN_E_CONFLICT, "db",
-				    "database '%s' is already initialised",
-				    o->str[OPT_DB]);
-		goto out;
-	}
-	if ((result = store_migrate(s, NULL, NULL, &err)))
-		goto out;
+	bool initialised = false;
+	duban_result result = DUBAN_OK;
+	/* check everything that can be wrong before writing anything */
 	if (!unit_kind_valid(o->str[OPT_ROOT_KIND])) {
 		result = duban_fail(&err, DUBAN_E_INVALID, "root-kind",
 				    "root-kind '%s' is not a unit kind",
 				    o->str[OPT_ROOT_KIND]);
+		goto out;
+	}
+	if (pw && password_check_policy(pw, strlen(pw), NULL)) {
+		result = duban_fail(&err, DUBAN_E_INVALID, "password",
+				    "DUBAN_ADMIN_PASSWORD does not meet the "
+				    "password policy: 8 or more characters "
+				    "mixing three of lower case, upper case, "
+				    "digits and others");
+		goto out;
+	}
+	if ((result = open_store(o, 1, &s, &err)))
+		goto out;
+	if ((result = store_migrate(s, NULL, NULL, &err)))
+		goto out;
+	/* initialised means the administrator exists: a database that was
+	 * only migrated, or whose init failed, can still be initialised */
+	if ((result = user_exists(s, "admin", &initialised, &err)))
+		goto out;
+	if (initialised) {
+		result = duban_fail(&err, DUBAN_E_CONFLICT, "db",
+				    "database '%s' is already initialised",
+				    o->str[OPT_DB]);
 		goto out;
 	}
 	result = unit_create_root(s, o->str[OPT_ROOT_NAME],
@@ -115,16 +136,8 @@ int cmd_init(struct cli_opts *o)
 		       "secadmin", "auditor", "office");
 	struct actor sys;
 	actor_system(&sys, "duban init");
-	result = user_create(s, &sys, in, &user, &err);
-	if (result) {
-		if (!err.field[0] || strcmp(err.field, "password") == 0)
-			snprintf(err.message, sizeof(err.message),
-				 "DUBAN_ADMIN_PASSWORD does not meet the "
-				 "password policy: 8 or more characters "
-				 "mixing three of lower case, upper case, "
-				 "digits and others");
+	if ((result = user_create(s, &sys, in, &user, &err)))
 		goto out;
-	}
 	printf("initialised '%s' (schema %d)\n", o->str[OPT_DB],
 	       store_schema_latest());
 	if (pw == generated)
@@ -182,7 +195,7 @@ int cmd_user_add(struct cli_opts *o)
 		line[strcspn(line, "\r\n")] = '\0';
 		pw = line;
 	}
-	if ((result = open_migrated(o, &s, &err)))
+	if ((result = open_migrated(o, 1, &s, &err)))
 		goto out;
 	in = json_pack("{s:s, s:s, s:I, s:o}", "username",
 		       o->str[OPT_USERNAME], "password", pw, "unit_id",
@@ -211,7 +224,7 @@ int cmd_audit_verify(struct cli_opts *o)
 	struct duban_error err = { 0 };
 	struct store *s = NULL;
 	int64_t count = 0, bad = 0;
-	duban_result result = open_migrated(o, &s, &err);
+	duban_result result = open_migrated(o, 1, &s, &err);
 	if (result == DUBAN_OK)
 		result = audit_verify(s, &count, &bad, &err);
 	store_free(s);

@@ -55,6 +55,7 @@ duban_result audit_hash(const char *prev_hash, const struct audit_record *r,
 	put_str(ctx, r->client_addr);
 	put_str(ctx, r->entity);
 	put_int(ctx, r->entity_id);
+	put_int(ctx, r->unit_id);
 	put_str(ctx, r->action);
 	put_str(ctx, r->before_json);
 	put_str(ctx, r->after_json);

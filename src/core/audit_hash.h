@@ -26,6 +26,7 @@ struct audit_record {
 	const char *client_addr;
 	const char *entity;
 	int64_t entity_id;
+	int64_t unit_id; /* 0 for none */
 	const char *action;
 	const char *before_json;
 	const char *after_json;

@@ -207,7 +207,7 @@ static duban_result get_audit(struct http_request *r)
 	if (entity && (strlen(entity) == 0 || strlen(entity) > 32))
 		return duban_fail(&r->err, DUBAN_E_INVALID, "entity",
 				  "entity must be 1 to 32 characters");
-	result = audit_list(r->store, entity, id, page, per_page, &out,
+	result = audit_list(r->store, &r->actor, entity, id, page, per_page, &out,
 			    &r->err);
 	if (result == DUBAN_OK)
 		http_reply(r, 200, out);

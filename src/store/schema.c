@@ -66,12 +66,19 @@ static const char v1_sqlite[] =
 	"CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
 	" BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;";
 
+/* PostgreSQL: TRUNCATE skips row triggers, so it gets one of its own; and
+ * units.path compares bytewise (COLLATE "C"), as on SQLite, whatever the
+ * database's collation: a subtree is the range ["/1/4/", "/1/40"), which a
+ * collation that ignores punctuation (en_US) would break. */
 static const char v1_pg[] =
 	"CREATE FUNCTION audit_log_append_only() RETURNS trigger"
 	" LANGUAGE plpgsql AS $$ BEGIN"
 	" RAISE EXCEPTION 'audit_log is append-only'; END $$;"
 	"CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE"
-	" ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();";
+	" ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();"
+	"CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log"
+	" FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();"
+	"ALTER TABLE units ALTER COLUMN path TYPE TEXT COLLATE \"C\";";
 
 /* Version 2: working-day schedules imported by an office (win over the
  * years shipped in the binary), stored in the text format. */
@@ -207,9 +214,16 @@ static const char v3[] =
 	" PRIMARY KEY (report_id, indicator_id));"
 	"CREATE INDEX report_values_indicator ON report_values(indicator_id);";
 
+/* Version 4: the unit an audit record's object belongs to, for auditors'
+ * scope (part of the chained hash). */
+static const char v4[] =
+	"ALTER TABLE audit_log ADD COLUMN unit_id @BIGINT@;"
+	"CREATE INDEX audit_unit ON audit_log(unit_id);";
+
 const struct schema_migration schema_migrations[] = {
 	{ 1, v1, v1_sqlite, v1_pg },
 	{ 2, v2, NULL, NULL },
 	{ 3, v3, NULL, NULL },
+	{ 4, v4, NULL, NULL },
 	{ 0, NULL, NULL, NULL },
 };

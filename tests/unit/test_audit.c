@@ -19,7 +19,7 @@ static duban_result append_three(struct store_conn *c, void *ctx,
 	actor_system(&a, "test");
 	for (int i = 1; i <= 3 && !result; i++) {
 		json_t *after = json_pack("{s:i}", "n", i);
-		result = audit_append(c, &a, "thing", i, "create", NULL, after,
+		result = audit_append(c, &a, "thing", i, 0, "create", NULL, after,
 				      err);
 		json_decref(after);
 	}
@@ -97,7 +97,7 @@ static void test_append_only(void **state)
 
 static void test_hash_depends_on_every_field(void **state)
 {
-	struct audit_record r = { 1, 100, 7, "u", "127.0.0.1", "unit", 5,
+	struct audit_record r = { 1, 100, 7, "u", "127.0.0.1", "unit", 5, 1,
 				  "create", NULL, "{}" };
 	char h0[AUDIT_HASH_HEX], h1[AUDIT_HASH_HEX];
 	(void)state;
