@@ -1,0 +1,65 @@
+/*
+ * taskset.h - a campaign's tasks loaded for progress and lights
+ * (internal to src/app/).
+ *
+ * Loading takes a fixed five queries whatever the number of tasks: tasks,
+ * milestones, indicators, latest indicator values, last month's reports.
+ * Progress is computed bottom-up (children have larger ids than their
+ * parents), then each task's light reasons.
+ */
+#ifndef DUBAN_APP_TASKSET_H
+#define DUBAN_APP_TASKSET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/lights.h"
+#include "store/store.h"
+
+struct ts_indicator {
+	int64_t id;
+	double target;
+	bool at_most;
+	bool has_value;
+	double value;
+};
+
+struct ts_task {
+	int64_t id, parent_id, lead_unit_id;
+	int32_t starts_on, due_on;
+	size_t ms_first, ms_count;   /* into taskset.ms */
+	size_t ind_first, ind_count; /* into taskset.ind */
+	int nchildren;
+	double child_sum;
+	double progress;
+	bool prev_report;
+	unsigned reasons;
+	enum light light;
+};
+
+struct taskset {
+	struct ts_task *t;
+	size_t n;
+	struct light_milestone *ms;
+	size_t nms;
+	struct ts_indicator *ind;
+	size_t nind;
+	struct light_inputs in;
+};
+
+/**
+ * Loads the tasks of campaign_id (only the subtree under path_prefix when
+ * not NULL, e.g. "/12/") and computes progress and lights for as_of.
+ */
+duban_result taskset_load(struct store_conn *c, int64_t campaign_id,
+			  const char *path_prefix,
+			  const struct light_params *params, int32_t as_of,
+			  struct taskset *ts, struct duban_error *err);
+
+/** The task with this id, or NULL. */
+struct ts_task *taskset_find(struct taskset *ts, int64_t id);
+
+void taskset_release(struct taskset *ts);
+
+#endif
