@@ -25,7 +25,9 @@ build: deps
 run: build
 	@mkdir -p $(dir $(DB))
 	@if [ ! -f $(DB) ]; then \
-	  DUBAN_ADMIN_PASSWORD='$(DEMO_PASSWORD)' $(BUILD)/duban init --db $(DB); \
+	  DUBAN_ADMIN_PASSWORD='$(DEMO_PASSWORD)' $(BUILD)/duban init --db $(DB) && \
+	  DUBAN_DEMO_PASSWORD='$(DEMO_PASSWORD)' $(BUILD)/duban demo --db $(DB) || \
+	  { rm -f $(DB) $(DB)-wal $(DB)-shm; exit 1; }; \
 	fi
 	@$(BUILD)/duban migrate --db $(DB) >/dev/null
 	@echo "duban: open http://$(LISTEN) and log in as admin / $(DEMO_PASSWORD)"
@@ -50,6 +52,18 @@ api: $(SAN_BUILD)/duban
 	@DUBAN_BIN=$(SAN_BUILD)/duban $(PYTHON) -m pytest tests/api -q -p no:cacheprovider
 
 test: clang-check unit api
+
+# the PostgreSQL driver's unit tests and the API suite on a throwaway
+# cluster (scripts/pg-test-cluster.sh), against the sanitizer build
+.PHONY: test-pg
+test-pg: $(SAN_BUILD)/duban
+	@dir=$$(mktemp -d "$${TMPDIR:-/tmp}/duban-pg.XXXXXX") && \
+	uri=$$(scripts/pg-test-cluster.sh start "$$dir") || exit 1; \
+	trap 'scripts/pg-test-cluster.sh stop "'"$$dir"'"' EXIT; \
+	export DUBAN_TEST_PG_URI="$$uri"; \
+	(cd $(SAN_BUILD) && ctest --output-on-failure -R '^pg$$') && \
+	DUBAN_BIN=$(SAN_BUILD)/duban $(PYTHON) -m pytest tests/api -q \
+	  -p no:cacheprovider
 
 clean:
 	rm -rf $(BUILD) $(SAN_BUILD) $(CLANG_BUILD)

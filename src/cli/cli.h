@@ -65,6 +65,7 @@ int cmd_serve(struct cli_opts *o);
 int cmd_user_add(struct cli_opts *o);
 int cmd_audit_verify(struct cli_opts *o);
 int cmd_calendar_add(struct cli_opts *o);
+int cmd_demo(struct cli_opts *o);
 int cmd_calendar_is_workday(struct cli_opts *o);
 int cmd_calendar_workdays(struct cli_opts *o);
 int cmd_calendar_import(struct cli_opts *o);

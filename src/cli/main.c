@@ -31,6 +31,8 @@ static const struct command {
 	  "user add --username U --unit-id N --roles R[,R]   add a user" },
 	{ "audit verify", cmd_audit_verify,
 	  "audit verify --db PATH   check the audit trail's hash chain" },
+	{ "demo", cmd_demo,
+	  "demo --db PATH       load the demonstration data (seed documents)" },
 	{ "calendar add", cmd_calendar_add,
 	  "calendar add DATE N  the Nth working day after DATE" },
 	{ "calendar is-workday", cmd_calendar_is_workday,
