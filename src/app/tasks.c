@@ -1408,3 +1408,265 @@ duban_result campaign_red_tasks(struct store *s, const struct actor *a,
 	*out = l.out;
 	return result;
 }
+
+/* --- roll-ups over a period --- */
+
+bool period_parse(const char *p, int32_t *first, int32_t *last)
+{
+	size_t n = p ? strlen(p) : 0;
+	int y = 0;
+	if (n < 4)
+		return false;
+	for (int i = 0; i < 4; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return false;
+		y = y * 10 + (p[i] - '0');
+	}
+	if (y < 1900 || y > 2200)
+		return false;
+	int m0 = 1, m1 = 12;
+	if (n == 4) {
+		/* a year */
+	} else if (n == 7 && p[4] == '-' && p[5] == 'Q' && p[6] >= '1' &&
+		   p[6] <= '4') {
+		m0 = (p[6] - '1') * 3 + 1;
+		m1 = m0 + 2;
+	} else if (n == 7 && p[4] == '-' && p[5] == 'H' &&
+		   (p[6] == '1' || p[6] == '2')) {
+		m0 = p[6] == '1' ? 1 : 7;
+		m1 = m0 + 5;
+	} else if (n == 7 && p[4] == '-') {
+		int32_t f, l;
+		if (!period_valid(p, &f, &l))
+			return false;
+		*first = f;
+		*last = l;
+		return true;
+	} else {
+		return false;
+	}
+	*first = date_from_ymd(y, m0, 1);
+	*last = (m1 == 12 ? date_from_ymd(y + 1, 1, 1)
+			  : date_from_ymd(y, m1 + 1, 1)) - 1;
+	return true;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The ids of the units in the actor's subtree, sorted (one query). */
+static duban_result units_in_scope(struct store_conn *c, const struct actor *a,
+				   int64_t **ids, size_t *n,
+				   struct duban_error *err)
+{
+	struct store_stmt *st;
+	size_t cap = 0;
+	bool row = false;
+	duban_result result = store_prepare(
+		c, "SELECT id FROM units WHERE path >= ? AND path < ? ORDER BY id",
+		&st, err);
+	*ids = NULL;
+	*n = 0;
+	if (result)
+		return result;
+	scope_bind_subtree(st, 1, a);
+	while ((result = store_step(st, &row, err)) == DUBAN_OK && row) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			*ids = xrealloc(*ids, cap * sizeof(**ids));
+		}
+		(*ids)[(*n)++] = store_col_int(st, 0);
+	}
+	store_reset(st);
+	return result;
+}
+
+struct rollup_row {
+	char key[48];
+	int64_t tasks, lights[3], missing;
+	double progress_sum;
+};
+
+struct rollup_ctx {
+	const struct actor *a;
+	int64_t id;
+	const char *period;
+	int32_t as_of;
+	json_t *out;
+};
+
+static struct rollup_row *rollup_find(struct rollup_row **rows, size_t *n,
+				      size_t *cap, const char *key)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*rows)[i].key, key) == 0)
+			return &(*rows)[i];
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*rows = xrealloc(*rows, *cap * sizeof(**rows));
+	}
+	struct rollup_row *r = &(*rows)[(*n)++];
+	memset(r, 0, sizeof(*r));
+	snprintf(r->key, sizeof(r->key), "%s", key);
+	return r;
+}
+
+static json_t *rollup_json(const struct rollup_row *r, const char *key_name,
+			   bool key_is_int)
+{
+	json_t *o = json_pack(
+		"{s:I, s:I, s:I, s:I, s:f, s:I}", "tasks", (json_int_t)r->tasks,
+		"green", (json_int_t)r->lights[0], "yellow",
+		(json_int_t)r->lights[1], "red", (json_int_t)r->lights[2],
+		"mean_progress",
+		r->tasks ? round1(r->progress_sum / (double)r->tasks) : 0.0,
+		"reports_missing", (json_int_t)r->missing);
+	json_object_set_new(o, key_name,
+			    key_is_int ? json_integer(strtoll(r->key, NULL, 10))
+				       : json_string(r->key));
+	return o;
+}
+
+static duban_result compute_rollup(struct store_conn *c, void *ctx,
+				   struct duban_error *err)
+{
+	struct rollup_ctx *x = ctx;
+	struct campaign_meta m;
+	struct taskset ts;
+	struct store_stmt *st;
+	int32_t first, last;
+	struct rollup_row *cats = NULL, *units = NULL;
+	size_t ncat = 0, ccat = 0, nunit = 0, cunit = 0;
+	bool *reported = NULL;
+	bool row = false;
+	duban_result result = campaign_meta_load(c, x->a, x->id, false, &m, err);
+	if (result)
+		return result;
+	period_parse(x->period, &first, &last);
+	int32_t at = last < x->as_of ? last : x->as_of;
+	if ((result = taskset_load(c, x->id, NULL, &m.params, at, &ts, err)))
+		return result;
+	/* the months of the period, and which (task, month) had a report */
+	int y0, mo0, d0, y1, mo1, d1;
+	date_to_ymd(first, &y0, &mo0, &d0);
+	date_to_ymd(last, &y1, &mo1, &d1);
+	int months = (y1 - y0) * 12 + (mo1 - mo0) + 1;
+	reported = xcalloc(ts.n * (size_t)months + 1, sizeof(*reported));
+	char p0[8], p1[8];
+	snprintf(p0, sizeof(p0), "%04u-%02u", (unsigned)y0 % 10000u,
+		 (unsigned)mo0 % 100u);
+	snprintf(p1, sizeof(p1), "%04u-%02u", (unsigned)y1 % 10000u,
+		 (unsigned)mo1 % 100u);
+	result = store_prepare(c,
+			       "SELECT r.task_id, r.period FROM reports r JOIN"
+			       " tasks t ON t.id = r.task_id WHERE"
+			       " t.campaign_id = ? AND r.period >= ? AND"
+			       " r.period <= ? AND r.status IN ('submitted',"
+			       " 'accepted')",
+			       &st, err);
+	if (result)
+		goto out;
+	store_bind_int(st, 1, x->id);
+	store_bind_str(st, 2, p0);
+	store_bind_str(st, 3, p1);
+	while ((result = store_step(st, &row, err)) == DUBAN_OK && row) {
+		struct ts_task *t = taskset_find(&ts, store_col_int(st, 0));
+		const char *p = store_col_text(st, 1);
+		if (!t || !p || strlen(p) != 7)
+			continue;
+		int yy = (int)strtol(p, NULL, 10), mm = (int)strtol(p + 5,
+								    NULL, 10);
+		int k = (yy - y0) * 12 + (mm - mo0);
+		if (k >= 0 && k < months)
+			reported[(size_t)(t - ts.t) * (size_t)months +
+				 (size_t)k] = true;
+	}
+	store_reset(st);
+	if (result)
+		goto out;
+	/* the office above sees every task; others those of their units */
+	bool all = scope_require_unit(c, x->a, m.unit_id, NULL, NULL, NULL) ==
+		   DUBAN_OK;
+	int64_t *scope_ids = NULL;
+	size_t nscope = 0;
+	if (!all && (result = units_in_scope(c, x->a, &scope_ids, &nscope,
+					     err)))
+		goto out;
+	for (size_t i = 0; i < ts.n; i++) {
+		struct ts_task *t = &ts.t[i];
+		char unit_key[32];
+		if (!all && (!nscope || !bsearch(&t->lead_unit_id, scope_ids,
+						 nscope, sizeof(int64_t),
+						 cmp_i64)))
+			continue;
+		int64_t missing = 0;
+		for (int k = 0; k < months; k++) {
+			int yy = y0 + (mo0 - 1 + k) / 12,
+			    mm = (mo0 - 1 + k) % 12 + 1;
+			int32_t mstart = date_from_ymd(yy, mm, 1);
+			int32_t mend = (mm == 12 ? date_from_ymd(yy + 1, 1, 1)
+						 : date_from_ymd(yy, mm + 1, 1)) -
+				       1;
+			/* a month is owed once it has ended, by a task that
+			 * had started and was not yet due before it began */
+			if (mend >= at || t->starts_on > mend ||
+			    t->due_on < mstart)
+				continue;
+			if (!reported[i * (size_t)months + (size_t)k])
+				missing++;
+		}
+		snprintf(unit_key, sizeof(unit_key), "%lld",
+			 (long long)t->lead_unit_id);
+		struct rollup_row *rows[2] = {
+			rollup_find(&cats, &ncat, &ccat, t->category),
+			rollup_find(&units, &nunit, &cunit, unit_key),
+		};
+		for (int k = 0; k < 2; k++) {
+			rows[k]->tasks++;
+			rows[k]->lights[t->light]++;
+			rows[k]->missing += missing;
+			rows[k]->progress_sum += t->progress;
+		}
+	}
+	free(scope_ids);
+	json_t *jc = json_array(), *ju = json_array();
+	for (size_t i = 0; i < ncat; i++)
+		json_array_append_new(jc, rollup_json(&cats[i], "category_code",
+						      false));
+	for (size_t i = 0; i < nunit; i++)
+		json_array_append_new(ju,
+				      rollup_json(&units[i], "unit_id", true));
+	char a[11], b[11], d[11];
+	date_format(first, a);
+	date_format(last, b);
+	date_format(at, d);
+	x->out = json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o}",
+			   "campaign_id", (json_int_t)x->id, "period",
+			   x->period, "from", a, "to", b, "as_of", d,
+			   "by_category", jc, "by_unit", ju);
+out:
+	free(reported);
+	free(cats);
+	free(units);
+	taskset_release(&ts);
+	return result;
+}
+
+duban_result campaign_rollup(struct store *s, const struct actor *a,
+			     int64_t id, const char *period, int32_t as_of,
+			     json_t **out, struct duban_error *err)
+{
+	struct rollup_ctx x = { a, id, period, as_of, NULL };
+	int32_t f, l;
+	duban_result result;
+	if (!period_parse(period, &f, &l))
+		return duban_fail(err, DUBAN_E_INVALID, "period",
+				  "period must be YYYY, YYYY-MM, YYYY-Q1..Q4 or"
+				  " YYYY-H1/H2");
+	result = store_read(s, compute_rollup, &x, err);
+	*out = x.out;
+	return result;
+}

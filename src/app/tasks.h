@@ -69,4 +69,17 @@ duban_result campaign_red_tasks(struct store *s, const struct actor *a,
 				int64_t id, int32_t as_of, json_t **out,
 				struct duban_error *err);
 
+/**
+ * Roll-up over a period ("2021-03", "2021-Q1", "2021-H1", "2021"): per
+ * category and per lead unit, tasks by light on the period's last day (or
+ * as_of when earlier), mean progress, and monthly reports missing for the
+ * months of the period that have ended.
+ */
+duban_result campaign_rollup(struct store *s, const struct actor *a,
+			     int64_t id, const char *period, int32_t as_of,
+			     json_t **out, struct duban_error *err);
+
+/** Parses a period into its first and last day; false when malformed. */
+bool period_parse(const char *period, int32_t *first, int32_t *last);
+
 #endif

@@ -1,5 +1,6 @@
 #include "app/taskset.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,7 +75,8 @@ static duban_result load_tasks(struct store_conn *c, int64_t campaign,
 	duban_result result = store_prepare(
 		c,
 		"SELECT t.id, t.parent_id, t.lead_unit_id, t.starts_on,"
-		" t.due_on FROM tasks t WHERE" TS_WHERE " ORDER BY t.id",
+		" t.due_on, t.category_code FROM tasks t WHERE" TS_WHERE
+		" ORDER BY t.id",
 		&st, err);
 	if (result)
 		return result;
@@ -88,6 +90,8 @@ static duban_result load_tasks(struct store_conn *c, int64_t campaign,
 		t->lead_unit_id = store_col_int(st, 2);
 		day_of(st, 3, &t->starts_on);
 		day_of(st, 4, &t->due_on);
+		snprintf(t->category, sizeof(t->category), "%s",
+			 store_col_text(st, 5));
 	}
 	store_reset(st);
 	return result;
@@ -169,7 +173,6 @@ static duban_result load_indicators(struct store_conn *c, int64_t campaign,
 	/* the latest value of each indicator from a report that stands;
 	 * rows come oldest first, so the last one per indicator wins */
 	struct ts_indicator *sorted = NULL;
-	size_t *owner = NULL;
 	if (ts->nind) {
 		sorted = xmalloc(ts->nind * sizeof(*sorted));
 		memcpy(sorted, ts->ind, ts->nind * sizeof(*sorted));
@@ -206,7 +209,6 @@ static duban_result load_indicators(struct store_conn *c, int64_t campaign,
 	}
 out:
 	free(sorted);
-	free(owner);
 	return result;
 }
 

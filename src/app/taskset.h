@@ -28,6 +28,7 @@ struct ts_indicator {
 struct ts_task {
 	int64_t id, parent_id, lead_unit_id;
 	int32_t starts_on, due_on;
+	char category[33];
 	size_t ms_first, ms_count;   /* into taskset.ms */
 	size_t ind_first, ind_count; /* into taskset.ind */
 	int nchildren;

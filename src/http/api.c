@@ -456,6 +456,20 @@ static duban_result get_red_tasks(struct http_request *r)
 				      &out_, &r->err));
 }
 
+static duban_result get_rollup(struct http_request *r)
+{
+	int32_t as_of;
+	const char *period = http_query(r, "period");
+	duban_result result = query_as_of(r, &as_of);
+	if (result)
+		return result;
+	if (!period)
+		return duban_fail(&r->err, DUBAN_E_INVALID, "period",
+				  "period is required (e.g. 2021-Q1, 2021-H1)");
+	REPLY(200, campaign_rollup(r->store, &r->actor, r->ids[0], period,
+				   as_of, &out_, &r->err));
+}
+
 static const struct field_spec task_fields[] = {
 	{ "campaign_id", F_INT, true },	 { "category_code", F_STR, true },
 	{ "title", F_STR, true },	 { "lead_unit_id", F_INT, true },
@@ -585,6 +599,8 @@ const struct route api_routes[] = {
 	  NULL },
 	{ "GET", "/api/v1/campaigns/{id}/red-tasks", get_red_tasks, ROLE_ANY,
 	  0, NULL },
+	{ "GET", "/api/v1/campaigns/{id}/rollup", get_rollup, ROLE_ANY, 0,
+	  NULL },
 	{ "POST", "/api/v1/tasks", post_tasks, ROLE_OFFICE, ROUTE_BODY,
 	  task_fields },
 	{ "GET", "/api/v1/tasks", get_tasks, ROLE_ANY, 0, NULL },
