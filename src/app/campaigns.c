@@ -29,7 +29,8 @@ duban_result campaign_meta_load(struct store_conn *c, const struct actor *a,
 	duban_result result = store_prepare(
 		c,
 		"SELECT unit_id, starts_on, ends_on, due_soon_workdays,"
-		" report_due_workday FROM campaigns WHERE id = ?",
+		" report_due_workday, warning_red_days FROM campaigns"
+		" WHERE id = ?",
 		&st, err);
 	if (result)
 		return result;
@@ -45,6 +46,7 @@ duban_result campaign_meta_load(struct store_conn *c, const struct actor *a,
 		parse_day(store_col_text(st, 2), &m->ends_on);
 		m->params.due_soon_workdays = (int)store_col_int(st, 3);
 		m->params.report_due_workday = (int)store_col_int(st, 4);
+		m->warning_red_days = (int)store_col_int(st, 5);
 	}
 	store_reset(st);
 	if (result)
@@ -64,11 +66,12 @@ static const struct row_col campaign_cols[] = {
 	{ "ends_on", ROW_TEXT },      { "themes", ROW_TEXT },
 	{ "due_soon_workdays", ROW_INT }, { "report_due_workday", ROW_INT },
 	{ "version", ROW_INT },	      { "created_at", ROW_TIME },
+	{ "warning_red_days", ROW_INT },
 };
 #define CAMPAIGN_SELECT                                                     \
 	"SELECT id, parent_id, unit_id, title, doc_number, starts_on,"      \
 	" ends_on, themes, due_soon_workdays, report_due_workday, version," \
-	" created_at FROM campaigns"
+	" created_at, warning_red_days FROM campaigns"
 
 static const struct row_col phase_cols[] = {
 	{ "id", ROW_INT },	  { "seq", ROW_INT },	  { "name", ROW_TEXT },
@@ -116,7 +119,7 @@ static duban_result load_campaign(struct store_conn *c, int64_t id,
 		result = duban_fail(err, DUBAN_E_NOT_FOUND, NULL,
 				    "no campaign with id %lld", (long long)id);
 	if (result == DUBAN_OK)
-		o = row_json(st, campaign_cols, 12);
+		o = row_json(st, campaign_cols, 13);
 	store_reset(st);
 	if (result)
 		return result;
@@ -252,6 +255,10 @@ static duban_result check_campaign(const json_t *in, struct duban_error *err)
 	if (r < 1 || r > 20)
 		return duban_fail(err, DUBAN_E_INVALID, "report_due_workday",
 				  "report_due_workday must be from 1 to 20");
+	int64_t w = jint(in, "warning_red_days", 10);
+	if (w < 1 || w > 365)
+		return duban_fail(err, DUBAN_E_INVALID, "warning_red_days",
+				  "warning_red_days must be from 1 to 365");
 	return DUBAN_OK;
 }
 
@@ -341,8 +348,8 @@ static duban_result create_campaign(struct store_conn *c, void *ctx,
 		c,
 		"INSERT INTO campaigns (parent_id, unit_id, title, doc_number,"
 		" starts_on, ends_on, themes, due_soon_workdays,"
-		" report_due_workday, created_at) VALUES"
-		" (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		" report_due_workday, created_at, warning_red_days) VALUES"
+		" (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 		&st, err);
 	if (result)
 		goto out;
@@ -359,6 +366,7 @@ static duban_result create_campaign(struct store_conn *c, void *ctx,
 	store_bind_int(st, 8, jint(x->in, "due_soon_workdays", 3));
 	store_bind_int(st, 9, jint(x->in, "report_due_workday", 5));
 	store_bind_int(st, 10, (int64_t)time(NULL));
+	store_bind_int(st, 11, jint(x->in, "warning_red_days", 10));
 	if ((result = store_one_int(st, &id, NULL, err)))
 		goto out;
 	if ((result = insert_children(c, id, x->in, err)))
@@ -567,8 +575,9 @@ static duban_result set_quotas(struct store_conn *c, void *ctx,
 	 * the actor may reach */
 	result = store_prepare(c,
 			       "SELECT id FROM units WHERE kind = ? AND"
-			       " path >= ? AND path < ? AND substr(path, 1, ?)"
-			       " = ? ORDER BY path",
+			       " path >= ? AND path < ? AND"
+			       " substr(path, 1, CAST(? AS INTEGER)) = ?"
+			       " ORDER BY path",
 			       &st, err);
 	if (result)
 		return result;

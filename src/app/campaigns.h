@@ -23,6 +23,7 @@ struct campaign_meta {
 	char unit_path[256];
 	int32_t starts_on, ends_on;
 	struct light_params params;
+	int warning_red_days; /* days red before a warning interview */
 };
 
 /**

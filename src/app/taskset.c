@@ -299,6 +299,16 @@ duban_result taskset_load(struct store_conn *c, int64_t campaign_id,
 		};
 		t->reasons = light_reasons(&lt, &ts->in);
 		t->light = light_of(t->reasons);
+		/* red since the day after the earliest missed date */
+		t->red_since = 0;
+		if (t->reasons & LIGHT_TASK_OVERDUE)
+			t->red_since = t->due_on + 1;
+		for (size_t k = 0; k < t->ms_count; k++) {
+			const struct light_milestone *ms = &ts->ms[t->ms_first + k];
+			if (!ms->done && ms->due_on < as_of &&
+			    (!t->red_since || ms->due_on + 1 < t->red_since))
+				t->red_since = ms->due_on + 1;
+		}
 	}
 	return DUBAN_OK;
 }

@@ -37,6 +37,7 @@ struct ts_task {
 	bool prev_report;
 	unsigned reasons;
 	enum light light;
+	int32_t red_since; /* the first day it was red, when red */
 };
 
 struct taskset {

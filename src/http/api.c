@@ -16,6 +16,7 @@
 #include "app/sessions.h"
 #include "app/units.h"
 #include "app/users.h"
+#include "app/warnings.h"
 #include "app/workcal.h"
 #include "base/date.h"
 #include "base/xalloc.h"
@@ -345,7 +346,8 @@ static const struct field_spec campaign_fields[] = {
 	{ "starts_on", F_DATE, true },	    { "ends_on", F_DATE, true },
 	{ "phases", F_ARR, false },	    { "categories", F_ARR, false },
 	{ "themes", F_ARR, false },	    { "due_soon_workdays", F_INT, false },
-	{ "report_due_workday", F_INT, false }, { NULL, F_ANY, false },
+	{ "report_due_workday", F_INT, false },
+	{ "warning_red_days", F_INT, false },	{ NULL, F_ANY, false },
 };
 
 static duban_result post_campaigns(struct http_request *r)
@@ -468,6 +470,62 @@ static duban_result get_rollup(struct http_request *r)
 				  "period is required (e.g. 2021-Q1, 2021-H1)");
 	REPLY(200, campaign_rollup(r->store, &r->actor, r->ids[0], period,
 				   as_of, &out_, &r->err));
+}
+
+static duban_result post_warning_scan(struct http_request *r)
+{
+	int32_t as_of;
+	duban_result result = query_as_of(r, &as_of);
+	if (result)
+		return result;
+	REPLY(200, warning_scan(r->store, &r->actor, r->ids[0], as_of, &out_,
+				&r->err));
+}
+
+static duban_result get_warnings(struct http_request *r)
+{
+	const char *status = http_query(r, "status");
+	if (status && strcmp(status, "pending") != 0 &&
+	    strcmp(status, "held") != 0 && strcmp(status, "reported") != 0 &&
+	    strcmp(status, "closed") != 0)
+		return duban_fail(&r->err, DUBAN_E_INVALID, "status",
+				  "status must be pending, held, reported or "
+				  "closed");
+	REPLY(200, warning_list(r->store, &r->actor, r->ids[0], status, &out_,
+				&r->err));
+}
+
+static const struct field_spec warning_hold_fields[] = {
+	{ "held_on", F_DATE, true },
+	{ "notes", F_STR, false },
+	{ "report_workdays", F_INT, false },
+	{ NULL, F_ANY, false },
+};
+static const struct field_spec warning_report_fields[] = {
+	{ "report", F_STR, true },
+	{ NULL, F_ANY, false },
+};
+static const struct field_spec warning_close_fields[] = {
+	{ "comment", F_STR, false },
+	{ NULL, F_ANY, false },
+};
+
+static duban_result post_warning_hold(struct http_request *r)
+{
+	REPLY(200, warning_act(r->store, &r->actor, r->ids[0], "hold", r->json,
+			       &out_, &r->err));
+}
+
+static duban_result post_warning_report(struct http_request *r)
+{
+	REPLY(200, warning_act(r->store, &r->actor, r->ids[0], "report",
+			       r->json, &out_, &r->err));
+}
+
+static duban_result post_warning_close(struct http_request *r)
+{
+	REPLY(200, warning_act(r->store, &r->actor, r->ids[0], "close",
+			       r->json, &out_, &r->err));
 }
 
 static const struct field_spec task_fields[] = {
@@ -601,6 +659,17 @@ const struct route api_routes[] = {
 	  0, NULL },
 	{ "GET", "/api/v1/campaigns/{id}/rollup", get_rollup, ROLE_ANY, 0,
 	  NULL },
+	{ "POST", "/api/v1/campaigns/{id}/warnings/scan", post_warning_scan,
+	  ROLE_OFFICE, 0, NULL },
+	{ "GET", "/api/v1/campaigns/{id}/warnings", get_warnings, ROLE_ANY, 0,
+	  NULL },
+	{ "POST", "/api/v1/warnings/{id}/hold", post_warning_hold, ROLE_OFFICE,
+	  ROUTE_BODY, warning_hold_fields },
+	{ "POST", "/api/v1/warnings/{id}/report", post_warning_report,
+	  ROLE_LIAISON | ROLE_OFFICE | ROLE_LEADER, ROUTE_BODY,
+	  warning_report_fields },
+	{ "POST", "/api/v1/warnings/{id}/close", post_warning_close,
+	  ROLE_OFFICE, ROUTE_BODY, warning_close_fields },
 	{ "POST", "/api/v1/tasks", post_tasks, ROLE_OFFICE, ROUTE_BODY,
 	  task_fields },
 	{ "GET", "/api/v1/tasks", get_tasks, ROLE_ANY, 0, NULL },

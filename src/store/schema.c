@@ -220,10 +220,37 @@ static const char v4[] =
 	"ALTER TABLE audit_log ADD COLUMN unit_id @BIGINT@;"
 	"CREATE INDEX audit_unit ON audit_log(unit_id);";
 
+/*
+ * Version 5: warning interviews (警示约谈) for tasks red too long, and the
+ * campaign setting that says how long is too long.
+ */
+static const char v5[] =
+	"ALTER TABLE campaigns ADD COLUMN warning_red_days INTEGER NOT NULL"
+	" DEFAULT 10;"
+	"CREATE TABLE warnings ("
+	" id @ID@,"
+	" campaign_id @BIGINT@ NOT NULL REFERENCES campaigns(id),"
+	" task_id @BIGINT@ NOT NULL REFERENCES tasks(id),"
+	" unit_id @BIGINT@ NOT NULL REFERENCES units(id),"
+	" red_since TEXT NOT NULL,"
+	" reasons TEXT NOT NULL,"
+	" created_on TEXT NOT NULL,"
+	" status TEXT NOT NULL,"
+	" held_on TEXT,"
+	" notes TEXT,"
+	" report TEXT,"
+	" report_due_on TEXT,"
+	" reported_at @BIGINT@,"
+	" closed_comment TEXT,"
+	" version INTEGER NOT NULL DEFAULT 1);"
+	"CREATE INDEX warnings_campaign ON warnings(campaign_id, status);"
+	"CREATE INDEX warnings_task ON warnings(task_id);";
+
 const struct schema_migration schema_migrations[] = {
 	{ 1, v1, v1_sqlite, v1_pg },
 	{ 2, v2, NULL, NULL },
 	{ 3, v3, NULL, NULL },
 	{ 4, v4, NULL, NULL },
+	{ 5, v5, NULL, NULL },
 	{ 0, NULL, NULL, NULL },
 };
