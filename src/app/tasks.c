@@ -1369,6 +1369,54 @@ static duban_result compute_lights(struct store_conn *c, void *ctx,
 		goto out;
 	}
 	json_decref(red);
+	/* campaigns that adopted this one, rolled up for the office above */
+	json_t *adopted = json_array();
+	int64_t child_ids[256];
+	size_t nchild = 0;
+	result = store_prepare(c,
+			       "SELECT id FROM campaigns WHERE parent_id = ?"
+			       " ORDER BY id",
+			       &st, err);
+	if (result) {
+		json_decref(adopted);
+		goto out;
+	}
+	store_bind_int(st, 1, l->id);
+	while ((result = store_step(st, &row, err)) == DUBAN_OK && row &&
+	       nchild < 256)
+		child_ids[nchild++] = store_col_int(st, 0);
+	store_reset(st);
+	for (size_t k = 0; result == DUBAN_OK && k < nchild; k++) {
+		struct campaign_meta cm;
+		struct taskset cts;
+		int64_t ct[3] = { 0, 0, 0 };
+		if (campaign_meta_load(c, l->a, child_ids[k], false, &cm,
+				       NULL) != DUBAN_OK)
+			continue;
+		if ((result = taskset_load(c, child_ids[k], NULL, &cm.params,
+					   l->as_of, &cts, err)))
+			break;
+		for (size_t i = 0; i < cts.n; i++) {
+			struct unit_count key = { .id = cts.t[i].lead_unit_id };
+			if (n && bsearch(&key, units, n, sizeof(*units),
+					 cmp_unit)) {
+				ct[cts.t[i].light]++;
+				total[cts.t[i].light]++;
+			}
+		}
+		taskset_release(&cts);
+		json_array_append_new(
+			adopted,
+			json_pack("{s:I, s:I, s:{s:I, s:I, s:I}}",
+				  "campaign_id", (json_int_t)child_ids[k],
+				  "unit_id", (json_int_t)cm.unit_id, "totals",
+				  "green", (json_int_t)ct[0], "yellow",
+				  (json_int_t)ct[1], "red", (json_int_t)ct[2]));
+	}
+	if (result) {
+		json_decref(adopted);
+		goto out;
+	}
 	json_t *lead = json_array(), *sub = json_array();
 	for (size_t i = 0; i < n; i++) {
 		struct unit_count *u = &units[i];
@@ -1378,10 +1426,12 @@ static duban_result compute_lights(struct store_conn *c, void *ctx,
 			json_array_append_new(sub,
 					      counts_json(u->id, u->subtree));
 	}
-	l->out = json_pack("{s:I, s:s, s:o, s:o, s:{s:I, s:I, s:I}}",
+	/* totals include the adopting campaigns' tasks; units and
+	 * subtrees count this campaign's own */
+	l->out = json_pack("{s:I, s:s, s:o, s:o, s:o, s:{s:I, s:I, s:I}}",
 			   "campaign_id", (json_int_t)l->id, "as_of", d,
-			   "units", lead, "subtrees", sub, "totals", "green",
-			   (json_int_t)total[0], "yellow",
+			   "units", lead, "subtrees", sub, "adopted", adopted,
+			   "totals", "green", (json_int_t)total[0], "yellow",
 			   (json_int_t)total[1], "red", (json_int_t)total[2]);
 out:
 	free(units);
