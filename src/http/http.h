@@ -48,6 +48,13 @@ struct route {
 };
 
 #define HTTP_MAX_PARAMS 4
+#define HTTP_MAX_HEADERS 8
+
+/** A response header; both strings must outlive the answer. */
+struct http_header {
+	const char *name;
+	const char *value;
+};
 
 struct http_request {
 	struct server *srv;
@@ -73,9 +80,12 @@ struct http_request {
 	int status;
 	json_t *resp;
 	char *raw; /* a non-JSON body (malloc'd), with raw_type */
+	const char *raw_static; /* or one that is never freed (embedded) */
 	size_t raw_len;
 	const char *raw_type;
 	char set_cookie[256];
+	struct http_header headers[HTTP_MAX_HEADERS]; /* http_add_header() */
+	int nheaders;
 	struct duban_error err;
 };
 
@@ -95,6 +105,13 @@ duban_result http_paging(struct http_request *r, int *page, int *per_page);
 /** Sets the JSON answer (steals the reference) and the status. */
 void http_reply(struct http_request *r, int status, json_t *body);
 
+/**
+ * Adds a response header (Cache-Control replaces the default no-store).
+ * name and value are not copied: they must live until the answer is sent.
+ */
+void http_add_header(struct http_request *r, const char *name,
+		     const char *value);
+
 /* --- the server --- */
 
 struct server_config {
@@ -105,9 +122,9 @@ struct server_config {
 	bool access_log;
 };
 
-/** The route table (api.c) and its length. */
-extern const struct route api_routes[];
-extern const int api_route_count;
+/** The route table (api.c): how many routes, and the i-th. */
+int api_route_total(void);
+const struct route *api_route(int index);
 
 /**
  * Serves until SIGTERM or SIGINT, then stops accepting, lets requests in

@@ -71,11 +71,11 @@ static void outf(struct out *o, const char *fmt, ...)
 
 static void route_label(int i, char *buf, size_t n)
 {
-	if (i == MAX_ROUTES || i >= api_route_count)
+	const struct route *rt = i < MAX_ROUTES ? api_route(i) : NULL;
+	if (!rt)
 		snprintf(buf, n, "unmatched");
 	else
-		snprintf(buf, n, "%s %s", api_routes[i].method,
-			 api_routes[i].pattern);
+		snprintf(buf, n, "%s %s", rt->method, rt->pattern);
 }
 
 char *metrics_render(struct server *srv, size_t *len)
@@ -87,7 +87,7 @@ char *metrics_render(struct server *srv, size_t *len)
 		 "and status class.\n"
 		 "# TYPE duban_http_requests_total counter\n");
 	for (int i = 0; i <= MAX_ROUTES; i++) {
-		if (i < MAX_ROUTES && i >= api_route_count)
+		if (i < MAX_ROUTES && i >= api_route_total())
 			continue;
 		route_label(i, label, sizeof(label));
 		for (int c = 1; c <= 5; c++) {
@@ -104,7 +104,7 @@ char *metrics_render(struct server *srv, size_t *len)
 		 "latency by route.\n"
 		 "# TYPE duban_http_request_duration_seconds histogram\n");
 	for (int i = 0; i <= MAX_ROUTES; i++) {
-		if (i < MAX_ROUTES && i >= api_route_count)
+		if (i < MAX_ROUTES && i >= api_route_total())
 			continue;
 		uint64_t total = 0;
 		for (int b = 0; b < NBUCKETS; b++)

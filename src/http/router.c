@@ -88,8 +88,9 @@ const struct route *router_match(struct http_request *r, const char *method,
 {
 	*method_mismatch = false;
 	*index = -1;
-	for (int i = 0; i < api_route_count; i++) {
-		const struct route *rt = &api_routes[i];
+	int total = api_route_total();
+	for (int i = 0; i < total; i++) {
+		const struct route *rt = api_route(i);
 		if (!match_path(r, rt->pattern, path))
 			continue;
 		if (strcmp(rt->method, method) != 0 &&

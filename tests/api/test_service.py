@@ -38,7 +38,7 @@ def test_metrics_counts_routes_and_reports_the_pool(server):
     for _ in range(3):
         assert requests.get(f"{server.url}/healthz",
                             timeout=HTTP_TIMEOUT).status_code == 200
-    requests.get(f"{server.url}/no/such/path", timeout=HTTP_TIMEOUT)
+    requests.get(f"{server.url}/api/v1/no/such/path", timeout=HTTP_TIMEOUT)
     r = requests.get(f"{server.url}/metrics", timeout=HTTP_TIMEOUT)
     assert r.status_code == 200
     assert r.headers["Content-Type"].startswith("text/plain")
