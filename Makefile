@@ -11,14 +11,14 @@ PYTHON     ?= /usr/bin/python3
 # itself and gets a generated one
 DEMO_PASSWORD ?= Duban-demo-2026
 
-.PHONY: all deps build run test unit api clang-check clean
+.PHONY: all deps build run test unit api clang-check clean web web-e2e
 
 all: build
 
 deps:
 	@scripts/deps.sh
 
-build: deps
+build: deps web
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDUBAN_TESTS=OFF >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
@@ -34,14 +34,38 @@ run: build
 	@echo "duban: API: curl -X POST http://$(LISTEN)/api/v1/session -d '{\"username\":\"admin\",\"password\":\"$(DEMO_PASSWORD)\"}'"
 	@exec $(BUILD)/duban serve --db $(DB) --listen $(LISTEN)
 
+# the web front end (web/), built into web/dist, which CMake compiles into
+# the binary: npm ci when the package files change, vite build when a source
+# does; otherwise nothing runs
+WEB_SRC := $(shell find web/src web/public -type f 2>/dev/null) \
+	web/index.html web/vite.config.js
+NODE_CHECK := node -e 'const [a, b] = process.versions.node.split(".").map(Number); \
+	if (a < 20 || (a === 20 && b < 19)) { console.error("web: Node.js " + \
+	process.versions.node + " is too old: the web build needs 20.19 or later"); \
+	process.exit(1) }'
+
+web: web/dist/index.html
+
+web/node_modules/.package-lock.json: web/package.json $(wildcard web/package-lock.json) | deps
+	@$(NODE_CHECK)
+	@echo "web: installing the front end's packages (npm)"
+	@cd web && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; \
+	  else npm install --no-audit --no-fund --loglevel=error; fi
+	@touch $@
+
+web/dist/index.html: $(WEB_SRC) web/node_modules/.package-lock.json
+	@echo "web: building web/dist (vite)"
+	@cd web && npm run --silent build -- --logLevel warn
+	@touch $@
+
 # the sanitizer build that every test runs against
-$(SAN_BUILD)/duban: deps FORCE
+$(SAN_BUILD)/duban: deps web FORCE
 	@cmake -S . -B $(SAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DDUBAN_SANITIZE=ON >/dev/null
 	@cmake --build $(SAN_BUILD) -j $(JOBS)
 FORCE:
 
 # gcc builds above; clang must compile the same code warning-free
-clang-check: deps
+clang-check: deps web
 	@CC=clang cmake -S . -B $(CLANG_BUILD) -DCMAKE_BUILD_TYPE=Debug >/dev/null
 	@cmake --build $(CLANG_BUILD) -j $(JOBS)
 
@@ -51,17 +75,29 @@ unit: $(SAN_BUILD)/duban
 api: $(SAN_BUILD)/duban
 	@DUBAN_BIN=$(SAN_BUILD)/duban $(PYTHON) -m pytest tests/api -q -p no:cacheprovider
 
-test: clang-check unit api
+# the web front end in Debian's Chromium (playwright-core, no browser
+# download), against the sanitizer build; screenshots in test-artifacts/web
+tests/web/node_modules/.package-lock.json: tests/web/package.json tests/web/package-lock.json | deps
+	@cd tests/web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+web-e2e: $(SAN_BUILD)/duban tests/web/node_modules/.package-lock.json
+	@DUBAN_BIN=$(SAN_BUILD)/duban node --test --test-reporter=spec tests/web/*.test.mjs
+
+test: clang-check unit web-e2e api
 
 # the PostgreSQL driver's unit tests and the API suite on a throwaway
 # cluster (scripts/pg-test-cluster.sh), against the sanitizer build
 .PHONY: test-pg
 test-pg: $(SAN_BUILD)/duban
-	@dir=$$(mktemp -d "$${TMPDIR:-/tmp}/duban-pg.XXXXXX") && \
+	@cmake -S . -B $(SAN_BUILD) -DDUBAN_TESTS=ON >/dev/null
+	@cmake --build $(SAN_BUILD) -j $(JOBS) --target test_pg
+	@dir=$$(mktemp -d "$${TMPDIR:-/tmp}/duban-pg.XXXXXX") || exit 1; \
+	trap "scripts/pg-test-cluster.sh stop $$dir" EXIT; \
 	uri=$$(scripts/pg-test-cluster.sh start "$$dir") || exit 1; \
-	trap 'scripts/pg-test-cluster.sh stop "'"$$dir"'"' EXIT; \
 	export DUBAN_TEST_PG_URI="$$uri"; \
-	(cd $(SAN_BUILD) && ctest --output-on-failure -R '^pg$$') && \
+	(cd $(SAN_BUILD) && ctest --output-on-failure --no-tests=error \
+	  -R '^pg$$') && \
 	DUBAN_BIN=$(SAN_BUILD)/duban $(PYTHON) -m pytest tests/api -q \
 	  -p no:cacheprovider
 

@@ -533,7 +533,10 @@ static duban_result create_task(struct store_conn *c, void *ctx,
 		goto out;
 	if ((result = full_task(c, x->a, id, date_today(), &x->out, err)) ==
 	    DUBAN_E_INVALID) {
-		/* no calendar for today's year: answer without a light */
+		/* no calendar for the days the light needs: answer without a
+		 * light, and do not leave the calendar's complaint behind */
+		if (err)
+			memset(err, 0, sizeof(*err));
 		result = load_task_row(c, id, &x->out, err);
 	}
 	if (result)
@@ -566,19 +569,36 @@ duban_result task_create(struct store *s, const struct actor *a,
 /*
  * A task is visible when its lead unit, one of its co-units, or its
  * campaign's unit lies in the actor's subtree.
+ *
+ * The list's SQL is put together from the filters given (at most 8 texts,
+ * each cached), so that every filter is a plain conjunct an index can serve
+ * (`? = 0 OR t.campaign_id = ?` hides it from the planner):
+ *  - a unit filter drives from the unit's subtree (units_path, then
+ *    tasks_lead_campaign); campaign and category are then only checked
+ *    (`+` keeps the planner from starting with all the campaign's tasks,
+ *    or from walking every task in page order);
+ *  - else a campaign drives, in page order (tasks_campaign_lights);
+ *  - with neither, the visible tasks are gathered from the actor's units,
+ *    as lead, as the campaign's unit and as co-unit, each by an index.
+ * tests/unit/test_query_plans.c reads the plans.
  */
-#define TASK_VISIBLE                                                       \
-	" FROM tasks t JOIN units lu ON lu.id = t.lead_unit_id"            \
-	" JOIN campaigns c ON c.id = t.campaign_id"                        \
-	" JOIN units cu ON cu.id = c.unit_id"                              \
-	" WHERE ((lu.path >= ? AND lu.path < ?)"                           \
-	" OR (cu.path >= ? AND cu.path < ?)"                               \
+#define TASK_FROM " FROM tasks t JOIN units lu ON lu.id = t.lead_unit_id WHERE"
+#define TASK_VISIBLE_EXISTS                                                \
+	" ((lu.path >= ? AND lu.path < ?)"                                 \
+	" OR EXISTS (SELECT 1 FROM campaigns c JOIN units cu"              \
+	" ON cu.id = c.unit_id WHERE c.id = t.campaign_id"                 \
+	" AND cu.path >= ? AND cu.path < ?)"                               \
 	" OR EXISTS (SELECT 1 FROM task_co_units x JOIN units xu"          \
 	" ON xu.id = x.unit_id WHERE x.task_id = t.id"                     \
-	" AND xu.path >= ? AND xu.path < ?))"                              \
-	" AND (? = 0 OR t.campaign_id = ?)"                                \
-	" AND (? = '' OR t.category_code = ?)"                             \
-	" AND (? = '' OR (lu.path >= ? AND lu.path < ?))"
+	" AND xu.path >= ? AND xu.path < ?))"
+#define TASK_VISIBLE_IN                                                    \
+	" t.id IN (SELECT t2.id FROM units u2 JOIN tasks t2"               \
+	" ON t2.lead_unit_id = u2.id WHERE u2.path >= ? AND u2.path < ?"   \
+	" UNION SELECT t3.id FROM units u3 JOIN campaigns c3"               \
+	" ON c3.unit_id = u3.id JOIN tasks t3 ON t3.campaign_id = c3.id"   \
+	" WHERE u3.path >= ? AND u3.path < ?"                              \
+	" UNION SELECT x.task_id FROM units xu JOIN task_co_units x"       \
+	" ON x.unit_id = xu.id WHERE xu.path >= ? AND xu.path < ?)"
 
 struct list_ctx {
 	const struct actor *a;
@@ -587,19 +607,43 @@ struct list_ctx {
 	json_t *out;
 };
 
-static void bind_visible(struct store_stmt *st, struct list_ctx *l)
+static bool has_category(const struct task_filter *f)
 {
-	const char *cat = l->f->category_code ? l->f->category_code : "";
+	return f->category_code && f->category_code[0];
+}
+
+static void list_sql(const struct task_filter *f, const char *head,
+		     const char *tail, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s" TASK_FROM "%s%s%s%s%s", head,
+		 f->campaign_id || f->unit_id ? TASK_VISIBLE_EXISTS
+					      : TASK_VISIBLE_IN,
+		 f->unit_id ? " AND lu.path >= ? AND lu.path < ?" : "",
+		 !f->campaign_id ? ""
+		 : f->unit_id	 ? " AND +t.campaign_id = ?"
+				 : " AND t.campaign_id = ?",
+		 !has_category(f) ? ""
+		 : f->unit_id	  ? " AND CAST(t.category_code AS TEXT) = ?"
+				  : " AND t.category_code = ?",
+		 tail);
+}
+
+/* Binds what list_sql() wrote; returns the next parameter's number. */
+static int bind_visible(struct store_stmt *st, struct list_ctx *l)
+{
+	int i = 7;
 	scope_bind_subtree(st, 1, l->a);
 	scope_bind_subtree(st, 3, l->a);
 	scope_bind_subtree(st, 5, l->a);
-	store_bind_int(st, 7, l->f->campaign_id);
-	store_bind_int(st, 8, l->f->campaign_id);
-	store_bind_str(st, 9, cat);
-	store_bind_str(st, 10, cat);
-	store_bind_str(st, 11, l->unit_lo);
-	store_bind_str(st, 12, l->unit_lo);
-	store_bind_str(st, 13, l->unit_hi);
+	if (l->f->unit_id) {
+		store_bind_str(st, i++, l->unit_lo);
+		store_bind_str(st, i++, l->unit_hi);
+	}
+	if (l->f->campaign_id)
+		store_bind_int(st, i++, l->f->campaign_id);
+	if (has_category(l->f))
+		store_bind_str(st, i++, l->f->category_code);
+	return i;
 }
 
 /* Lights for the tasks of one campaign, loaded once per campaign. */
@@ -609,9 +653,15 @@ struct light_cache {
 	bool loaded;
 };
 
+/*
+ * With `rows` (a page, ordered by campaign), only the subtrees of the page's
+ * tasks of this campaign, from rows[from] on, are loaded; without, the
+ * whole campaign (a light filter reads every candidate).
+ */
 static duban_result lights_for(struct store_conn *c, const struct actor *a,
 			       struct light_cache *lc, int64_t campaign,
-			       int32_t as_of, struct duban_error *err)
+			       json_t *rows, size_t from, int32_t as_of,
+			       struct duban_error *err)
 {
 	struct campaign_meta m;
 	duban_result result;
@@ -624,8 +674,22 @@ static duban_result lights_for(struct store_conn *c, const struct actor *a,
 	if (result && result != DUBAN_E_FORBIDDEN)
 		return duban_fail(err, result, NULL, "campaign %lld",
 				  (long long)campaign);
-	result = taskset_load(c, campaign, NULL, &m.params, as_of, &lc->ts,
-			      err);
+	if (rows) {
+		size_t n = 0, cap = json_array_size(rows) - from;
+		const char **paths = xmalloc((cap ? cap : 1) * sizeof(*paths));
+		for (size_t i = from; i < json_array_size(rows); i++) {
+			json_t *r = json_array_get(rows, i);
+			if (jint(r, "campaign_id", 0) != campaign)
+				break;
+			paths[n++] = jstr(r, "path");
+		}
+		result = taskset_load_paths(c, campaign, paths, n, &m.params,
+					    as_of, &lc->ts, err);
+		free(paths);
+	} else {
+		result = taskset_load(c, campaign, NULL, &m.params, as_of,
+				      &lc->ts, err);
+	}
 	if (result)
 		return result;
 	lc->campaign_id = campaign;
@@ -653,9 +717,11 @@ static duban_result list_tasks(struct store_conn *c, void *ctx,
 		snprintf(l->unit_hi, sizeof(l->unit_hi), "%s", l->unit_lo);
 		l->unit_hi[strlen(l->unit_hi) - 1] = '0';
 	}
+	char sql[2048];
+	int next;
 	if (f->light < 0) {
-		result = store_prepare(c, "SELECT count(*)" TASK_VISIBLE, &st,
-				       err);
+		list_sql(f, "SELECT count(*)", "", sql, sizeof(sql));
+		result = store_prepare(c, sql, &st, err);
 		if (result)
 			goto out;
 		bind_visible(st, l);
@@ -664,19 +730,20 @@ static duban_result list_tasks(struct store_conn *c, void *ctx,
 	}
 	/* with a light filter every candidate is read and filtered here;
 	 * without one the database pages */
-	result = store_prepare(c,
-			       TASK_COLUMNS TASK_VISIBLE
-			       " ORDER BY t.campaign_id, t.id LIMIT ? OFFSET ?",
-			       &st, err);
+	list_sql(f, TASK_COLUMNS,
+		 " ORDER BY t.campaign_id, t.id LIMIT ? OFFSET ?", sql,
+		 sizeof(sql));
+	result = store_prepare(c, sql, &st, err);
 	if (result)
 		goto out;
-	bind_visible(st, l);
+	next = bind_visible(st, l);
 	if (f->light < 0) {
-		store_bind_int(st, 14, f->per_page);
-		store_bind_int(st, 15, (int64_t)(f->page - 1) * f->per_page);
+		store_bind_int(st, next, f->per_page);
+		store_bind_int(st, next + 1,
+			       (int64_t)(f->page - 1) * f->per_page);
 	} else {
-		store_bind_int(st, 14, INT64_MAX / 2);
-		store_bind_int(st, 15, 0);
+		store_bind_int(st, next, INT64_MAX / 2);
+		store_bind_int(st, next + 1, 0);
 	}
 	int64_t skip = (int64_t)(f->page - 1) * f->per_page, seen = 0;
 	json_t *rows = json_array();
@@ -690,7 +757,8 @@ static duban_result list_tasks(struct store_conn *c, void *ctx,
 		if (result)
 			break;
 		result = lights_for(c, l->a, &lc, jint(t, "campaign_id", 0),
-				    f->as_of, err);
+				    f->light < 0 ? rows : NULL, i, f->as_of,
+				    err);
 		if (result)
 			break;
 		struct ts_task *tt = taskset_find(&lc.ts, jint(t, "id", 0));
@@ -1094,8 +1162,11 @@ static duban_result list_reports(struct store_conn *c, void *ctx,
 	struct store_stmt *st;
 	json_t *t = NULL, *items = NULL;
 	duban_result result = full_task(c, x->a, x->id, date_today(), &t, err);
-	if (result == DUBAN_E_INVALID) /* no calendar for today: still list */
+	if (result == DUBAN_E_INVALID) { /* no calendar for today: still list */
+		if (err)
+			memset(err, 0, sizeof(*err));
 		result = DUBAN_OK;
+	}
 	json_decref(t);
 	if (result)
 		return result;

@@ -44,43 +44,142 @@ void taskset_release(struct taskset *ts)
 }
 
 /*
- * Every query filters the same way: the campaign, and optionally a range
- * of task paths.  `? = ''` switches the range off in the same statement.
+ * Which tasks a set holds: a whole campaign, or the subtrees under a few
+ * task paths (the tasks on a page, one task).  Five queries load it, each
+ * served by an index (tests/unit/test_query_plans.c):
+ *
+ *  - tasks: by campaign (tasks_campaign_lights, covering), or by path
+ *    ranges (tasks_path, one range per path, OR-ed);
+ *  - milestones, indicators, the standing reports: when the ids of the
+ *    tasks loaded are dense (at most DENSE times as many ids in their
+ *    range as tasks), one range scan of task ids over a covering index,
+ *    rows of other campaigns skipped here; otherwise joined to the tasks
+ *    again;
+ *  - the reports' values: a range scan of report ids, or joined.
+ * A range scan reads an index in order without a seek per task, which is
+ * what makes 100,000 tasks cheap.
+ *
+ * Path ranges come in buckets of slots, the unused ones bound empty, so
+ * that a page of any size prepares one of a few statement texts.
  */
-#define TS_WHERE                                                        \
-	" t.campaign_id = ? AND (? = '' OR (t.path >= ? AND t.path < ?))"
+#define DENSE 4
+static const size_t slot_buckets[] = { 1, 4, 25, 100, 500 };
+#define MAX_SLOTS 500
 
-static void bind_where(struct store_stmt *st, int64_t campaign,
-		       const char *prefix)
+struct sel {
+	int64_t campaign;
+	const char *const *paths; /* NULL: the whole campaign */
+	size_t npaths, slots;
+	bool by_range; /* after load_tasks: the ids are dense */
+	int64_t lo, hi;
+};
+
+/* " t.campaign_id = ?" or the path ranges; appended to sql */
+static void sel_where(const struct sel *s, char *sql, size_t cap)
 {
-	char hi[256] = "";
-	size_t n = prefix ? strlen(prefix) : 0;
-	store_bind_int(st, 1, campaign);
-	store_bind_str(st, 2, prefix ? prefix : "");
-	if (n > 0 && n < sizeof(hi)) {
-		memcpy(hi, prefix, n + 1);
-		hi[n - 1] = '0'; /* see scope_bind_subtree() */
+	size_t n = strlen(sql);
+	if (!s->paths) {
+		snprintf(sql + n, cap - n, " t.campaign_id = ?");
+		return;
 	}
-	store_bind_str(st, 3, prefix ? prefix : "");
-	store_bind_str(st, 4, hi);
+	n += (size_t)snprintf(sql + n, cap - n, " +t.campaign_id = ? AND (");
+	for (size_t i = 0; i < s->slots && n < cap; i++)
+		n += (size_t)snprintf(sql + n, cap - n,
+				      "%s(t.path >= ? AND t.path < ?)",
+				      i ? " OR " : "");
+	if (n < cap)
+		snprintf(sql + n, cap - n, ")");
 }
 
-static duban_result load_tasks(struct store_conn *c, int64_t campaign,
-			       const char *prefix, struct taskset *ts,
-			       struct duban_error *err)
+/* Binds what sel_where() wrote from parameter 1; returns the next one. */
+static int sel_bind(struct store_stmt *st, const struct sel *s)
+{
+	int k = 1;
+	store_bind_int(st, k++, s->campaign);
+	if (!s->paths)
+		return k;
+	for (size_t i = 0; i < s->slots; i++) {
+		const char *p = i < s->npaths ? s->paths[i] : "";
+		char hi[256] = "";
+		size_t n = strlen(p);
+		if (n > 0 && n < sizeof(hi)) {
+			memcpy(hi, p, n + 1);
+			hi[n - 1] = '0'; /* see scope_bind_subtree() */
+		}
+		store_bind_str(st, k++, p);
+		store_bind_str(st, k++, hi);
+	}
+	return k;
+}
+
+/*
+ * The SQL of a child table's query: `what` from `table` (with an alias,
+ * then `joins`), filtered by a range of task ids in task_col, or joined to
+ * the tasks t of the set; in task order, then `order`, unless that is
+ * NULL.
+ */
+static void child_sql(const struct sel *s, const char *what,
+		      const char *table, const char *joins,
+		      const char *task_col, const char *extra,
+		      const char *order, char *sql, size_t cap)
+{
+	if (s->by_range) {
+		snprintf(sql, cap, "SELECT %s FROM %s%s WHERE %s >= ? AND %s <= ?%s",
+			 what, table, joins, task_col, task_col, extra);
+		if (order) {
+			size_t n = strlen(sql);
+			snprintf(sql + n, cap - n, " ORDER BY %s, %s",
+				 task_col, order);
+		}
+		return;
+	}
+	/* CROSS JOIN: SQLite keeps the tasks outside (without statistics it
+	 * may start from the child table and read it whole); PostgreSQL
+	 * reads it as the inner join it is */
+	snprintf(sql, cap,
+		 "SELECT %s FROM tasks t CROSS JOIN %s%s WHERE %s = t.id AND",
+		 what, table, joins, task_col);
+	sel_where(s, sql, cap);
+	size_t n = strlen(sql);
+	/* a campaign's tasks come in id order from tasks_campaign_lights; a
+	 * few subtrees are sorted (see load_tasks()) */
+	if (order)
+		snprintf(sql + n, cap - n, "%s ORDER BY %s, %s", extra,
+			 s->paths ? task_col : "t.id", order);
+	else
+		snprintf(sql + n, cap - n, "%s", extra);
+}
+
+static int child_bind(struct store_stmt *st, const struct sel *s)
+{
+	if (!s->by_range)
+		return sel_bind(st, s);
+	store_bind_int(st, 1, s->lo);
+	store_bind_int(st, 2, s->hi);
+	return 3;
+}
+
+#define SQL_CAP (128 + MAX_SLOTS * 40)
+
+static duban_result load_tasks(struct store_conn *c, struct sel *s,
+			       struct taskset *ts, struct duban_error *err)
 {
 	struct store_stmt *st;
 	size_t cap = 0;
 	bool row = false;
-	duban_result result = store_prepare(
-		c,
-		"SELECT t.id, t.parent_id, t.lead_unit_id, t.starts_on,"
-		" t.due_on, t.category_code FROM tasks t WHERE" TS_WHERE
-		" ORDER BY t.id",
-		&st, err);
+	char *sql = xmalloc(SQL_CAP);
+	snprintf(sql, SQL_CAP,
+		 "SELECT t.id, t.parent_id, t.lead_unit_id, t.starts_on,"
+		 " t.due_on, t.category_code FROM tasks t WHERE");
+	sel_where(s, sql, SQL_CAP);
+	/* a few subtrees are sorted: ordering by plain t.id would tempt
+	 * SQLite to read every task in rowid order instead of the ranges */
+	strcat(sql, s->paths ? " ORDER BY +t.id" : " ORDER BY t.id");
+	duban_result result = store_prepare(c, sql, &st, err);
+	free(sql);
 	if (result)
 		return result;
-	bind_where(st, campaign, prefix);
+	sel_bind(st, s);
 	while ((result = store_step(st, &row, err)) == DUBAN_OK && row) {
 		GROW(ts->t, ts->n, cap);
 		struct ts_task *t = &ts->t[ts->n++];
@@ -90,31 +189,51 @@ static duban_result load_tasks(struct store_conn *c, int64_t campaign,
 		t->lead_unit_id = store_col_int(st, 2);
 		day_of(st, 3, &t->starts_on);
 		day_of(st, 4, &t->due_on);
-		snprintf(t->category, sizeof(t->category), "%s",
-			 store_col_text(st, 5));
+		const char *cat = store_col_text(st, 5);
+		size_t len = cat ? store_col_len(st, 5) : 0;
+		if (len >= sizeof(t->category))
+			len = sizeof(t->category) - 1;
+		memcpy(t->category, cat ? cat : "", len);
+		t->category[len] = '\0';
 	}
 	store_reset(st);
+	if (result == DUBAN_OK && ts->n) {
+		s->lo = ts->t[0].id;
+		s->hi = ts->t[ts->n - 1].id;
+		s->by_range = (uint64_t)(s->hi - s->lo) < DENSE * (uint64_t)ts->n;
+	}
 	return result;
 }
 
-static duban_result load_milestones(struct store_conn *c, int64_t campaign,
-				    const char *prefix, struct taskset *ts,
+/*
+ * Rows arrive grouped by task in id order, as the tasks are: the task of a
+ * row is found by walking forward from the previous one (rows of tasks not
+ * in the set, read by a range scan, find none).
+ */
+static struct ts_task *next_task(struct taskset *ts, size_t *pos, int64_t id)
+{
+	while (*pos < ts->n && ts->t[*pos].id < id)
+		(*pos)++;
+	return *pos < ts->n && ts->t[*pos].id == id ? &ts->t[*pos] : NULL;
+}
+
+static duban_result load_milestones(struct store_conn *c,
+				    const struct sel *s, struct taskset *ts,
 				    struct duban_error *err)
 {
 	struct store_stmt *st;
-	size_t cap = 0;
+	size_t cap = 0, pos = 0;
 	bool row = false;
-	duban_result result = store_prepare(
-		c,
-		"SELECT m.task_id, m.due_on, m.completed_on FROM milestones m"
-		" JOIN tasks t ON t.id = m.task_id WHERE" TS_WHERE
-		" ORDER BY m.task_id, m.seq",
-		&st, err);
+	char *sql = xmalloc(SQL_CAP);
+	child_sql(s, "m.task_id, m.due_on, m.completed_on", "milestones m", "",
+		  "m.task_id", "", "m.seq", sql, SQL_CAP);
+	duban_result result = store_prepare(c, sql, &st, err);
+	free(sql);
 	if (result)
 		return result;
-	bind_where(st, campaign, prefix);
+	child_bind(st, s);
 	while ((result = store_step(st, &row, err)) == DUBAN_OK && row) {
-		struct ts_task *t = taskset_find(ts, store_col_int(st, 0));
+		struct ts_task *t = next_task(ts, &pos, store_col_int(st, 0));
 		if (!t)
 			continue;
 		GROW(ts->ms, ts->nms, cap);
@@ -129,31 +248,23 @@ static duban_result load_milestones(struct store_conn *c, int64_t campaign,
 	return result;
 }
 
-static int cmp_ind(const void *a, const void *b)
-{
-	int64_t x = ((const struct ts_indicator *)a)->id,
-		y = ((const struct ts_indicator *)b)->id;
-	return x < y ? -1 : x > y;
-}
-
-static duban_result load_indicators(struct store_conn *c, int64_t campaign,
-				    const char *prefix, struct taskset *ts,
+static duban_result load_indicators(struct store_conn *c,
+				    const struct sel *s, struct taskset *ts,
 				    struct duban_error *err)
 {
 	struct store_stmt *st;
-	size_t cap = 0;
+	size_t cap = 0, pos = 0;
 	bool row = false;
-	duban_result result = store_prepare(
-		c,
-		"SELECT i.task_id, i.id, i.target, i.comparator FROM"
-		" indicators i JOIN tasks t ON t.id = i.task_id WHERE" TS_WHERE
-		" ORDER BY i.task_id, i.seq",
-		&st, err);
+	char *sql = xmalloc(SQL_CAP);
+	child_sql(s, "i.task_id, i.id, i.target, i.comparator", "indicators i",
+		  "", "i.task_id", "", "i.seq", sql, SQL_CAP);
+	duban_result result = store_prepare(c, sql, &st, err);
+	free(sql);
 	if (result)
 		return result;
-	bind_where(st, campaign, prefix);
+	child_bind(st, s);
 	while ((result = store_step(st, &row, err)) == DUBAN_OK && row) {
-		struct ts_task *t = taskset_find(ts, store_col_int(st, 0));
+		struct ts_task *t = next_task(ts, &pos, store_col_int(st, 0));
 		if (!t)
 			continue;
 		GROW(ts->ind, ts->nind, cap);
@@ -168,72 +279,215 @@ static duban_result load_indicators(struct store_conn *c, int64_t campaign,
 		ind->at_most = cmp && strcmp(cmp, "<=") == 0;
 	}
 	store_reset(st);
-	if (result)
-		return result;
-	/* the latest value of each indicator from a report that stands;
-	 * rows come oldest first, so the last one per indicator wins */
-	struct ts_indicator *sorted = NULL;
-	if (ts->nind) {
-		sorted = xmalloc(ts->nind * sizeof(*sorted));
-		memcpy(sorted, ts->ind, ts->nind * sizeof(*sorted));
-		qsort(sorted, ts->nind, sizeof(*sorted), cmp_ind);
-	}
-	result = store_prepare(
-		c,
-		"SELECT v.indicator_id, v.value FROM report_values v"
-		" JOIN reports r ON r.id = v.report_id"
-		" JOIN tasks t ON t.id = r.task_id WHERE" TS_WHERE
-		" AND r.status IN ('submitted', 'accepted')"
-		" ORDER BY r.period, r.id",
-		&st, err);
-	if (result)
-		goto out;
-	bind_where(st, campaign, prefix);
-	while ((result = store_step(st, &row, err)) == DUBAN_OK && row) {
-		struct ts_indicator key = { .id = store_col_int(st, 0) };
-		struct ts_indicator *hit =
-			sorted ? bsearch(&key, sorted, ts->nind,
-					 sizeof(*sorted), cmp_ind)
-			       : NULL;
-		if (hit) {
-			hit->has_value = true;
-			hit->value = store_col_double(st, 1);
-		}
-	}
-	store_reset(st);
-	for (size_t i = 0; i < ts->nind; i++) {
-		struct ts_indicator *hit = bsearch(&ts->ind[i], sorted,
-						   ts->nind, sizeof(*sorted),
-						   cmp_ind);
-		ts->ind[i] = *hit;
-	}
-out:
-	free(sorted);
 	return result;
 }
 
-static duban_result load_prev_reports(struct store_conn *c, int64_t campaign,
-				      const char *prefix, struct taskset *ts,
-				      struct duban_error *err)
+/*
+ * Finds rows by id: a table indexed by id - lo when the ids are dense (as
+ * a campaign's indicators and reports are), else sorted (id, index) pairs
+ * searched by halves.
+ */
+struct id_pos {
+	int64_t id;
+	size_t i;
+};
+
+struct id_map {
+	int64_t lo, span;
+	uint32_t *slot; /* dense: slot[id - lo] = index + 1, 0 for none */
+	struct id_pos *sorted;
+	size_t n;
+};
+
+static int cmp_pos(const void *a, const void *b)
+{
+	int64_t x = ((const struct id_pos *)a)->id,
+		y = ((const struct id_pos *)b)->id;
+	return x < y ? -1 : x > y;
+}
+
+/* The ids are at first_id, first_id + stride bytes, ... (n of them). */
+static void id_map_build(struct id_map *m, const int64_t *first_id,
+			 size_t stride, size_t n)
+{
+	const char *p = (const char *)first_id;
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
+	memset(m, 0, sizeof(*m));
+	m->n = n;
+	for (size_t i = 0; i < n; i++) {
+		int64_t id = *(const int64_t *)(p + i * stride);
+		lo = id < lo ? id : lo;
+		hi = id > hi ? id : hi;
+	}
+	if (n && n < UINT32_MAX && (uint64_t)(hi - lo) < DENSE * (uint64_t)n) {
+		m->lo = lo;
+		m->span = hi - lo + 1;
+		m->slot = xcalloc((size_t)m->span, sizeof(*m->slot));
+		for (size_t i = 0; i < n; i++)
+			m->slot[*(const int64_t *)(p + i * stride) - lo] =
+				(uint32_t)i + 1;
+		return;
+	}
+	m->sorted = xmalloc((n ? n : 1) * sizeof(*m->sorted));
+	for (size_t i = 0; i < n; i++)
+		m->sorted[i] = (struct id_pos){
+			*(const int64_t *)(p + i * stride), i
+		};
+	qsort(m->sorted, n, sizeof(*m->sorted), cmp_pos);
+}
+
+/* The index of id, or -1. */
+static ptrdiff_t id_map_find(const struct id_map *m, int64_t id)
+{
+	if (m->slot) {
+		if (id < m->lo || id - m->lo >= m->span)
+			return -1;
+		return (ptrdiff_t)m->slot[id - m->lo] - 1;
+	}
+	struct id_pos key = { id, 0 };
+	const struct id_pos *hit =
+		m->n ? bsearch(&key, m->sorted, m->n, sizeof(*m->sorted),
+			       cmp_pos)
+		     : NULL;
+	return hit ? (ptrdiff_t)hit->i : -1;
+}
+
+static void id_map_release(struct id_map *m)
+{
+	free(m->slot);
+	free(m->sorted);
+}
+
+/* a report that stands (submitted or accepted) */
+struct ts_report {
+	int64_t id;
+	char period[8];
+};
+
+/* The task with id: the one after *pos when rows come in task order, else
+ * found by halves. */
+static struct ts_task *task_near(struct taskset *ts, size_t *pos, int64_t id)
+{
+	if (*pos < ts->n && ts->t[*pos].id == id)
+		return &ts->t[*pos];
+	if (*pos + 1 < ts->n && ts->t[*pos + 1].id == id)
+		return &ts->t[++*pos];
+	struct ts_task *t = taskset_find(ts, id);
+	if (t)
+		*pos = (size_t)(t - ts->t);
+	return t;
+}
+
+/*
+ * The reports that stand: last month's sets prev_report; the rest is kept
+ * for their values (load_values()).  No order is asked for, so the scan
+ * stays on the covering index reports_task_lights.
+ */
+static duban_result load_reports(struct store_conn *c, const struct sel *s,
+				 struct taskset *ts, struct ts_report **out,
+				 size_t *nout, struct duban_error *err)
+{
+	struct store_stmt *st;
+	size_t n = 0, cap = 0, pos = 0;
+	bool row = false;
+	struct ts_report *reps = NULL;
+	char *sql = xmalloc(SQL_CAP);
+	child_sql(s, "r.task_id, r.id, r.period", "reports r", "",
+		  "r.task_id", " AND r.status IN ('submitted', 'accepted')",
+		  NULL, sql, SQL_CAP);
+	duban_result result = store_prepare(c, sql, &st, err);
+	free(sql);
+	if (result)
+		return result;
+	child_bind(st, s);
+	while ((result = store_step(st, &row, err)) == DUBAN_OK && row) {
+		struct ts_task *t = task_near(ts, &pos, store_col_int(st, 0));
+		const char *period = store_col_text(st, 2);
+		if (!t || !period)
+			continue;
+		if (strcmp(period, ts->in.prev_period) == 0)
+			t->prev_report = true;
+		GROW(reps, n, cap);
+		reps[n].id = store_col_int(st, 1);
+		memcpy(reps[n].period, period,
+		       store_col_len(st, 2) < 7 ? store_col_len(st, 2) : 7);
+		reps[n].period[store_col_len(st, 2) < 7 ? store_col_len(st, 2)
+							: 7] = '\0';
+		n++;
+	}
+	store_reset(st);
+	*out = reps;
+	*nout = n;
+	return result;
+}
+
+/*
+ * The latest value of each indicator from a report that stands: the one
+ * of the latest period, and of that period the latest report (a later one
+ * supersedes).  Values are read by a range of report ids when those of the
+ * standing reports are dense, else joined to them again.
+ */
+static duban_result load_values(struct store_conn *c, const struct sel *s,
+				struct taskset *ts,
+				const struct ts_report *reps, size_t nreps,
+				struct duban_error *err)
 {
 	struct store_stmt *st;
 	bool row = false;
-	duban_result result = store_prepare(
-		c,
-		"SELECT r.task_id FROM reports r JOIN tasks t ON t.id ="
-		" r.task_id WHERE" TS_WHERE " AND r.period = ? AND r.status"
-		" IN ('submitted', 'accepted')",
-		&st, err);
-	if (result)
+	struct id_map rmap, imap;
+	const struct ts_report **best = NULL;
+	char *sql;
+	duban_result result;
+	if (!nreps || !ts->nind)
+		return DUBAN_OK;
+	id_map_build(&rmap, &reps[0].id, sizeof(reps[0]), nreps);
+	sql = xmalloc(SQL_CAP);
+	if (rmap.slot) {
+		snprintf(sql, SQL_CAP,
+			 "SELECT v.report_id, v.indicator_id, v.value FROM"
+			 " report_values v WHERE v.report_id >= ? AND"
+			 " v.report_id <= ?");
+	} else {
+		child_sql(s, "v.report_id, v.indicator_id, v.value",
+			  "reports r", " CROSS JOIN report_values v",
+			  "r.task_id",
+			  " AND v.report_id = r.id AND r.status IN"
+			  " ('submitted', 'accepted')",
+			  NULL, sql, SQL_CAP);
+	}
+	result = store_prepare(c, sql, &st, err);
+	free(sql);
+	if (result) {
+		id_map_release(&rmap);
 		return result;
-	bind_where(st, campaign, prefix);
-	store_bind_str(st, 5, ts->in.prev_period);
+	}
+	id_map_build(&imap, &ts->ind[0].id, sizeof(ts->ind[0]), ts->nind);
+	best = xcalloc(ts->nind, sizeof(*best));
+	if (rmap.slot) {
+		store_bind_int(st, 1, rmap.lo);
+		store_bind_int(st, 2, rmap.lo + rmap.span - 1);
+	} else {
+		child_bind(st, s);
+	}
 	while ((result = store_step(st, &row, err)) == DUBAN_OK && row) {
-		struct ts_task *t = taskset_find(ts, store_col_int(st, 0));
-		if (t)
-			t->prev_report = true;
+		ptrdiff_t r = id_map_find(&rmap, store_col_int(st, 0));
+		ptrdiff_t k = r < 0 ? -1
+				    : id_map_find(&imap, store_col_int(st, 1));
+		if (k < 0)
+			continue; /* superseded, returned, or not ours */
+		const struct ts_report *rep = &reps[r];
+		const struct ts_report **b = &best[k];
+		int later = *b ? strcmp(rep->period, (*b)->period) : 1;
+		if (later > 0 || (later == 0 && rep->id > (*b)->id)) {
+			*b = rep;
+			ts->ind[k].has_value = true;
+			ts->ind[k].value = store_col_double(st, 2);
+		}
 	}
 	store_reset(st);
+	free(best);
+	id_map_release(&imap);
+	id_map_release(&rmap);
 	return result;
 }
 
@@ -259,21 +513,100 @@ static double leaf_progress(const struct taskset *ts, const struct ts_task *t)
 	return 0.0;
 }
 
+static void compute(struct taskset *ts, int32_t as_of);
+
+static duban_result load_set(struct store_conn *c, struct sel *s,
+			     const struct light_params *params, int32_t as_of,
+			     struct taskset *ts, struct duban_error *err)
+{
+	struct ts_report *reps = NULL;
+	size_t nreps = 0;
+	duban_result result;
+	memset(ts, 0, sizeof(*ts));
+	if ((result = workcal_light_inputs(&ts->in, as_of, params, err)) ||
+	    (result = load_tasks(c, s, ts, err)))
+		goto fail;
+	if (ts->n == 0)
+		return DUBAN_OK;
+	if ((result = load_milestones(c, s, ts, err)) ||
+	    (result = load_indicators(c, s, ts, err)) ||
+	    (result = load_reports(c, s, ts, &reps, &nreps, err)) ||
+	    (result = load_values(c, s, ts, reps, nreps, err)))
+		goto fail;
+	free(reps);
+	compute(ts, as_of);
+	return DUBAN_OK;
+fail:
+	free(reps);
+	taskset_release(ts);
+	return result;
+}
+
 duban_result taskset_load(struct store_conn *c, int64_t campaign_id,
 			  const char *path_prefix,
 			  const struct light_params *params, int32_t as_of,
 			  struct taskset *ts, struct duban_error *err)
 {
+	struct sel s = { campaign_id, NULL, 0, 0, false, 0, 0 };
+	if (path_prefix) {
+		s.paths = &path_prefix;
+		s.npaths = s.slots = 1;
+	}
+	return load_set(c, &s, params, as_of, ts, err);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+duban_result taskset_load_paths(struct store_conn *c, int64_t campaign_id,
+				const char *const *paths, size_t n,
+				const struct light_params *params,
+				int32_t as_of, struct taskset *ts,
+				struct duban_error *err)
+{
+	struct sel s = { campaign_id, NULL, 0, 0, false, 0, 0 };
+	const char **top = xmalloc((n ? n : 1) * sizeof(*top));
+	size_t k = 0;
 	duban_result result;
-	memset(ts, 0, sizeof(*ts));
-	if ((result = workcal_light_inputs(&ts->in, as_of, params, err)) ||
-	    (result = load_tasks(c, campaign_id, path_prefix, ts, err)) ||
-	    (result = load_milestones(c, campaign_id, path_prefix, ts, err)) ||
-	    (result = load_indicators(c, campaign_id, path_prefix, ts, err)) ||
-	    (result = load_prev_reports(c, campaign_id, path_prefix, ts, err))) {
-		taskset_release(ts);
+	/* sorted, a path under another one adds nothing: its subtree is in
+	 * the other's, and the ranges stay disjoint */
+	if (n) {
+		memcpy(top, paths, n * sizeof(*top));
+		qsort(top, n, sizeof(*top), cmp_str);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (k == 0 || strncmp(top[i], top[k - 1], strlen(top[k - 1])))
+			top[k++] = top[i];
+	if (k > MAX_SLOTS) {
+		/* more than any page: the whole campaign */
+		result = load_set(c, &s, params, as_of, ts, err);
+		free(top);
 		return result;
 	}
+	s.paths = top;
+	s.npaths = k;
+	for (size_t i = 0; i < sizeof(slot_buckets) / sizeof(slot_buckets[0]);
+	     i++) {
+		if (slot_buckets[i] >= k) {
+			s.slots = slot_buckets[i];
+			break;
+		}
+	}
+	if (k == 0) {
+		memset(ts, 0, sizeof(*ts));
+		result = workcal_light_inputs(&ts->in, as_of, params, err);
+	} else {
+		result = load_set(c, &s, params, as_of, ts, err);
+	}
+	free(top);
+	return result;
+}
+
+/* progress bottom-up, then each task's light */
+static void compute(struct taskset *ts, int32_t as_of)
+{
 	/* children have larger ids: walking down the ids finishes every
 	 * child before its parent */
 	for (size_t i = ts->n; i-- > 0;) {
@@ -310,5 +643,4 @@ duban_result taskset_load(struct store_conn *c, int64_t campaign_id,
 				t->red_since = ms->due_on + 1;
 		}
 	}
-	return DUBAN_OK;
 }

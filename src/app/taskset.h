@@ -3,7 +3,8 @@
  * (internal to src/app/).
  *
  * Loading takes a fixed five queries whatever the number of tasks: tasks,
- * milestones, indicators, latest indicator values, last month's reports.
+ * milestones, indicators, the standing reports (last month's among them),
+ * and their values (the latest of each indicator).
  * Progress is computed bottom-up (children have larger ids than their
  * parents), then each task's light reasons.
  */
@@ -58,6 +59,17 @@ duban_result taskset_load(struct store_conn *c, int64_t campaign_id,
 			  const char *path_prefix,
 			  const struct light_params *params, int32_t as_of,
 			  struct taskset *ts, struct duban_error *err);
+
+/**
+ * Loads the subtrees under the n task paths of campaign_id (the tasks of a
+ * page: a fixed five queries for up to 500 paths) and computes progress
+ * and lights for as_of.  The paths are not kept.
+ */
+duban_result taskset_load_paths(struct store_conn *c, int64_t campaign_id,
+				const char *const *paths, size_t n,
+				const struct light_params *params,
+				int32_t as_of, struct taskset *ts,
+				struct duban_error *err);
 
 /** The task with this id, or NULL. */
 struct ts_task *taskset_find(struct taskset *ts, int64_t id);

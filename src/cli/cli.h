@@ -22,6 +22,7 @@ enum opt_id {
 	OPT_DB_READERS,
 	OPT_LOG_LEVEL,
 	OPT_ACCESS_LOG,
+	OPT_PUBLIC_RATE,
 	OPT_ROOT_NAME,
 	OPT_ROOT_KIND,
 	OPT_ROOT_CODE,
@@ -29,6 +30,9 @@ enum opt_id {
 	OPT_DISPLAY_NAME,
 	OPT_UNIT_ID,
 	OPT_ROLES,
+	OPT_MAX_ATTACHMENT,
+	OPT_DATA_DIR,
+	OPT_CAMPAIGN,
 	OPT_COUNT
 };
 
@@ -69,5 +73,6 @@ int cmd_demo(struct cli_opts *o);
 int cmd_calendar_is_workday(struct cli_opts *o);
 int cmd_calendar_workdays(struct cli_opts *o);
 int cmd_calendar_import(struct cli_opts *o);
+int cmd_import(struct cli_opts *o);
 
 #endif

@@ -16,8 +16,11 @@ int cmd_serve(struct cli_opts *o)
 		.listen = o->str[OPT_LISTEN],
 		.threads = (int)o->num[OPT_THREADS],
 		.max_body = (size_t)o->num[OPT_MAX_BODY],
+		.max_upload = (size_t)o->num[OPT_MAX_ATTACHMENT],
+		.data_dir = o->str[OPT_DATA_DIR],
 		.session_idle = (int)o->num[OPT_SESSION_IDLE],
 		.access_log = o->num[OPT_ACCESS_LOG] != 0,
+		.public_rate = (int)o->num[OPT_PUBLIC_RATE],
 	};
 	duban_result result;
 	if (level < 0) {

@@ -41,6 +41,8 @@ static const struct command {
 	  "calendar workdays FROM TO  working days in (FROM, TO]" },
 	{ "calendar import", cmd_calendar_import,
 	  "calendar import FILE --db PATH   load a year (text or .ics)" },
+	{ "import", cmd_import,
+	  "import --db PATH --campaign N FILE   import problems (.xlsx, .csv)" },
 };
 
 static int cmd_help(struct cli_opts *o)

@@ -32,6 +32,8 @@ static const struct setting {
 	  "error, warn, info or debug" },
 	{ OPT_ACCESS_LOG, "access-log", "DUBAN_ACCESS_LOG", T_BOOL, 0, 1, "1",
 	  "one log line per request (1 or 0)" },
+	{ OPT_PUBLIC_RATE, "public-rate", "DUBAN_PUBLIC_RATE", T_INT, 1, 1000000,
+	  "30", "requests a minute per client address on public endpoints" },
 	{ OPT_ROOT_NAME, "root-name", "DUBAN_ROOT_NAME", T_STR, 0, 0,
 	  "协调小组办公室", "init: name of the root unit" },
 	{ OPT_ROOT_KIND, "root-kind", "DUBAN_ROOT_KIND", T_STR, 0, 0, "office",
@@ -46,6 +48,13 @@ static const struct setting {
 	  "user add: the user's unit" },
 	{ OPT_ROLES, "roles", NULL, T_STR, 0, 0, NULL,
 	  "user add: comma-separated roles" },
+	{ OPT_MAX_ATTACHMENT, "max-attachment", "DUBAN_MAX_ATTACHMENT", T_INT,
+	  1024, 1024LL * 1024 * 1024, "20971520",
+	  "largest evidence attachment in bytes (413 beyond)" },
+	{ OPT_DATA_DIR, "data-dir", "DUBAN_DATA_DIR", T_STR, 0, 0, "var/data",
+	  "directory of the stored attachments" },
+	{ OPT_CAMPAIGN, "campaign", NULL, T_INT, 1, INT64_MAX / 2, NULL,
+	  "import: the campaign the problems go into" },
 };
 
 static duban_result set_value(const struct setting *s, const char *v,

@@ -15,10 +15,14 @@ duban_result lights_inputs_init(struct light_inputs *in, int32_t as_of,
 	int32_t report_due;
 	memset(in, 0, sizeof(*in));
 	in->as_of = as_of;
-	result = calendar_add(cal, as_of, p->due_soon_workdays,
-			      &in->due_soon_until, err);
-	if (result)
-		return result;
+	/* 0 working days: only what falls due today is "soon" */
+	in->due_soon_until = as_of;
+	if (p->due_soon_workdays > 0) {
+		result = calendar_add(cal, as_of, p->due_soon_workdays,
+				      &in->due_soon_until, err);
+		if (result)
+			return result;
+	}
 	date_to_ymd(as_of, &y, &m, &d);
 	int32_t month_start = date_from_ymd(y, m, 1);
 	in->prev_month_end = month_start - 1;
@@ -26,10 +30,16 @@ duban_result lights_inputs_init(struct light_inputs *in, int32_t as_of,
 	in->prev_month_start = date_from_ymd(y, m, 1);
 	snprintf(in->prev_period, sizeof(in->prev_period), "%04u-%02u",
 		 (unsigned)y % 10000u, (unsigned)m % 100u);
-	/* the Nth working day of the as_of month: N after the day before */
-	result = calendar_add(cal, month_start - 1, p->report_due_workday,
-			      &report_due, err);
+	/* the Nth working day of the as_of month, counted inside the month
+	 * (the day before it may lie in a year with no schedule) */
+	bool first_works = false;
+	result = calendar_is_workday(cal, month_start, &first_works, err);
 	if (result)
+		return result;
+	report_due = month_start;
+	int n = first_works ? p->report_due_workday - 1 : p->report_due_workday;
+	if (n > 0 && (result = calendar_add(cal, month_start, n, &report_due,
+					    err)))
 		return result;
 	in->report_window_passed = as_of > report_due;
 	return DUBAN_OK;

@@ -10,6 +10,11 @@
 static const struct route_module modules[] = {
 	{ api_core_routes, &api_core_route_count },
 	{ api_campaigns_routes, &api_campaigns_route_count },
+	{ api_problems_routes, &api_problems_route_count },
+	{ api_files_routes, &api_files_route_count },
+	{ api_inspections_routes, &api_inspections_route_count },
+	{ api_complaints_routes, &api_complaints_route_count },
+	{ api_assessment_routes, &api_assessment_route_count },
 };
 
 int api_route_total(void)

@@ -24,6 +24,11 @@ struct route_module {
 
 ROUTE_MODULE(core);
 ROUTE_MODULE(campaigns);
+ROUTE_MODULE(problems);
+ROUTE_MODULE(files);
+ROUTE_MODULE(inspections);
+ROUTE_MODULE(complaints);
+ROUTE_MODULE(assessment);
 
 /** ?as_of=YYYY-MM-DD, today (UTC+8) when absent; 422 when malformed. */
 duban_result http_query_as_of(struct http_request *r, int32_t *out);

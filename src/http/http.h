@@ -35,6 +35,9 @@ struct field_spec {
 enum route_flags {
 	ROUTE_PUBLIC = 1 << 0, /* no authentication */
 	ROUTE_BODY = 1 << 1,   /* a JSON object body is required */
+	ROUTE_RAW = 1 << 2,    /* the body is passed as is (r->body) */
+	ROUTE_LIMITED = 1 << 3, /* rate-limited per client address */
+	ROUTE_UPLOAD = 1 << 4, /* a raw body of up to max_upload bytes */
 };
 
 /** A row of the route table: see api.c. */
@@ -70,6 +73,7 @@ struct http_request {
 	int nids, nstrs;
 	char *body;
 	size_t body_len, body_cap;
+	size_t body_max; /* max_body, or max_upload for ROUTE_UPLOAD */
 	bool body_too_large;
 	json_t *json; /* the validated body, declared fields only */
 	struct actor actor;
@@ -84,9 +88,11 @@ struct http_request {
 	size_t raw_len;
 	const char *raw_type;
 	char set_cookie[256];
+	char disposition[160]; /* Content-Disposition of a download */
 	struct http_header headers[HTTP_MAX_HEADERS]; /* http_add_header() */
 	int nheaders;
 	struct duban_error err;
+	json_t *err_detail; /* members added to the error object, or NULL */
 };
 
 /* --- helpers for handlers --- */
@@ -118,8 +124,11 @@ struct server_config {
 	const char *listen;   /* HOST:PORT; port 0 picks a free one */
 	int threads;
 	size_t max_body;
+	size_t max_upload;    /* a ROUTE_UPLOAD body (attachments) */
+	const char *data_dir; /* where attachments are stored */
 	int session_idle;     /* seconds */
 	bool access_log;
+	int public_rate;      /* requests a minute per address, public routes */
 };
 
 /** The route table (api.c): how many routes, and the i-th. */

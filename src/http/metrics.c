@@ -154,6 +154,21 @@ char *metrics_render(struct server *srv, size_t *len)
 	     st.readers, st.readers_busy, (unsigned long long)st.reads,
 	     (unsigned long long)st.read_waits, (unsigned long long)st.writes,
 	     (unsigned long long)st.write_failures, server_in_flight(srv));
+	/* group commit: writes / batches is the mean batch size, and
+	 * commit seconds / batches the mean time a COMMIT (fsync) takes */
+	outf(&o,
+	     "# HELP duban_db_write_batches_total Write transactions, each "
+	     "committing a batch of units.\n"
+	     "# TYPE duban_db_write_batches_total counter\n"
+	     "duban_db_write_batches_total %llu\n"
+	     "# HELP duban_db_commit_seconds Time spent committing batches.\n"
+	     "# TYPE duban_db_commit_seconds summary\n"
+	     "duban_db_commit_seconds_sum %.6f\n"
+	     "duban_db_commit_seconds_count %llu\n"
+	     "# TYPE duban_db_commit_seconds_max gauge\n"
+	     "duban_db_commit_seconds_max %.6f\n",
+	     (unsigned long long)st.write_batches, st.commit_seconds,
+	     (unsigned long long)st.write_batches, st.commit_seconds_max);
 	*len = o.len;
 	return o.buf;
 }

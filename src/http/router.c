@@ -47,7 +47,12 @@ static bool match_segment(struct http_request *r, const char *pat, size_t pn,
 		r->nids++;
 		return true;
 	}
-	if (pn == 6 && memcmp(pat, "{code}", 6) == 0) {
+	if (pn >= 6 && memcmp(pat, "{code}", 6) == 0) {
+		/* "{code}.json": the literal suffix is not part of the code */
+		size_t sl = pn - 6;
+		if (n < sl || memcmp(seg + n - sl, pat + 6, sl) != 0)
+			return false;
+		n -= sl;
 		if (n == 0 || n > 64 || r->nstrs >= HTTP_MAX_PARAMS)
 			return false;
 		for (size_t i = 0; i < n; i++)

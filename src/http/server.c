@@ -24,7 +24,9 @@
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "core/audit_hash.h"
+#include "http/ratelimit.h"
 #include "http/server_internal.h"
+#include "http/static.h"
 
 #define COOKIE_NAME "duban_session"
 
@@ -111,6 +113,13 @@ void http_reply(struct http_request *r, int status, json_t *body)
 	r->resp = body;
 }
 
+void http_add_header(struct http_request *r, const char *name,
+		     const char *value)
+{
+	if (r->nheaders < HTTP_MAX_HEADERS)
+		r->headers[r->nheaders++] = (struct http_header){ name, value };
+}
+
 /* --- authentication --- */
 
 static bool safe_method(const char *m)
@@ -167,10 +176,67 @@ static duban_result authenticate(struct http_request *r)
 
 /* --- answering --- */
 
-static void add_common_headers(struct MHD_Response *resp)
+static void add_common_headers(struct http_request *r,
+			       struct MHD_Response *resp)
 {
+	bool cache = false;
+	for (int i = 0; i < r->nheaders; i++) {
+		MHD_add_response_header(resp, r->headers[i].name,
+					r->headers[i].value);
+		cache |= strcasecmp(r->headers[i].name, "Cache-Control") == 0;
+	}
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	if (!cache)
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
+}
+
+/*
+ * ETag and 304 for single objects: a GET answered 200 with JSON by a route
+ * whose path ends in {id} carries a strong validator, the first 128 bits of
+ * the body's SHA-256; a request whose If-None-Match names it gets 304 and
+ * no body.  The handler (and its scope check) has run by then: this saves
+ * the transfer and the client's parsing, not the query.
+ */
+#define ETAG_LEN 35 /* '"' + 32 hex digits + '"' + NUL */
+
+static bool etag_route(const struct http_request *r)
+{
+	size_t n;
+	if (r->status != 200 || !r->route || r->raw_type || r->raw_static ||
+	    strcmp(r->method, "GET") != 0)
+		return false;
+	n = strlen(r->route->pattern);
+	return n >= 4 && strcmp(r->route->pattern + n - 4, "{id}") == 0;
+}
+
+static void etag_of(const char *body, size_t len, char out[ETAG_LEN])
+{
+	char hex[AUDIT_HASH_HEX];
+	sha256_hex(body, len, hex);
+	snprintf(out, ETAG_LEN, "\"%.32s\"", hex);
+}
+
+/* If-None-Match: "*" or a list of entity tags, compared weakly (W/ and
+ * all) as RFC 9110 13.1.2 says */
+static bool etag_listed(const char *list, const char *etag)
+{
+	size_t n = strlen(etag);
+	const char *p = list;
+	while (*p) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p == '*')
+			return true;
+		if (strncmp(p, "W/", 2) == 0)
+			p += 2;
+		if (strncmp(p, etag, n) == 0 &&
+		    (p[n] == '\0' || p[n] == ',' || p[n] == ' ' ||
+		     p[n] == '\t'))
+			return true;
+		while (*p && *p != ',')
+			p++;
+	}
+	return false;
 }
 
 static enum MHD_Result respond(struct http_request *r, size_t *bytes)
@@ -180,6 +246,7 @@ static enum MHD_Result respond(struct http_request *r, size_t *bytes)
 	char *buf = NULL;
 	size_t len = 0;
 	const char *type = "application/json; charset=utf-8";
+	char etag[ETAG_LEN] = "";
 	if (r->err.result != DUBAN_OK) {
 		/* the one place a result becomes a status and an error body */
 		json_t *e = json_pack("{s:s, s:s}", "code", r->err.code,
@@ -187,29 +254,58 @@ static enum MHD_Result respond(struct http_request *r, size_t *bytes)
 		if (r->err.field[0])
 			json_object_set_new(e, "field",
 					    json_string(r->err.field));
+		if (r->err_detail) /* e.g. an import's bad rows */
+			json_object_update(e, r->err_detail);
 		json_decref(r->resp);
 		r->resp = json_pack("{s:o}", "error", e);
 		r->status = duban_result_status(r->err.result);
 		r->raw_type = NULL;
+		r->raw_static = NULL;
+		r->nheaders = 0;
 	}
-	if (r->raw_type) {
-		buf = r->raw;
+	if (r->raw_static) {
+		/* embedded, never freed: MHD sends it in place */
 		len = r->raw_len;
-		r->raw = NULL;
+		resp = MHD_create_response_from_buffer(
+			len, (void *)r->raw_static, MHD_RESPMEM_PERSISTENT);
 		type = r->raw_type;
-	} else if (r->resp) {
-		buf = json_dumps(r->resp, JSON_COMPACT | JSON_ENCODE_ANY);
-		len = buf ? strlen(buf) : 0;
-	}
-	if (!buf) {
-		buf = xstrdup("");
-		len = 0;
+	} else {
+		if (r->raw_type) {
+			buf = r->raw;
+			len = r->raw_len;
+			r->raw = NULL;
+			type = r->raw_type;
+		} else if (r->resp) {
+			buf = json_dumps(r->resp,
+					 JSON_COMPACT | JSON_ENCODE_ANY |
+						 JSON_REAL_PRECISION(12));
+			len = buf ? strlen(buf) : 0;
+		}
+		if (buf && etag_route(r)) {
+			const char *inm = MHD_lookup_connection_value(
+				r->conn, MHD_HEADER_KIND,
+				MHD_HTTP_HEADER_IF_NONE_MATCH);
+			etag_of(buf, len, etag);
+			if (inm && etag_listed(inm, etag)) {
+				free(buf);
+				buf = NULL;
+				r->status = 304;
+			}
+		}
+		if (!buf) {
+			buf = xstrdup("");
+			len = 0;
+		}
+		resp = MHD_create_response_from_buffer(len, buf,
+						       MHD_RESPMEM_MUST_FREE);
 	}
 	*bytes = len;
-	resp = MHD_create_response_from_buffer(len, buf,
-					       MHD_RESPMEM_MUST_FREE);
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	add_common_headers(resp);
+	if (r->status != 304)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+					type);
+	if (etag[0])
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
+	add_common_headers(r, resp);
 	if (r->set_cookie[0])
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE,
 					r->set_cookie);
@@ -228,6 +324,8 @@ static void dispatch(struct http_request *r)
 	r->route = router_match(r, r->method, r->path, &r->route_index,
 				&mismatch);
 	if (!r->route) {
+		if (static_serve(r)) /* the web front end, or 404 below */
+			return;
 		if (mismatch)
 			duban_fail(&r->err, DUBAN_E_METHOD, NULL,
 				   "%s is not allowed on '%s'", r->method,
@@ -237,10 +335,17 @@ static void dispatch(struct http_request *r)
 				   "no such path '%s'", r->path);
 		return;
 	}
+	if ((r->route->flags & ROUTE_LIMITED) &&
+	    !ratelimit_allow(r->actor.client_addr, r->srv->cfg.public_rate,
+			     NULL)) {
+		duban_fail(&r->err, DUBAN_E_RATE, NULL,
+			   "too many requests from %s; try again in a minute",
+			   r->actor.client_addr);
+		return;
+	}
 	if (r->body_too_large) {
 		duban_fail(&r->err, DUBAN_E_TOO_LARGE, NULL,
-			   "the body is larger than %zu bytes",
-			   r->srv->cfg.max_body);
+			   "the body is larger than %zu bytes", r->body_max);
 		return;
 	}
 	if (!(r->route->flags & ROUTE_PUBLIC)) {
@@ -314,23 +419,32 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 			       sizeof(r->actor.client_addr));
 		*con_cls = cs;
 		__atomic_fetch_add(&srv->in_flight, 1, __ATOMIC_RELAXED);
+		/* an upload route (attachments) takes larger bodies */
+		bool mismatch;
+		int idx;
+		const struct route *rt =
+			router_match(r, method, r->path, &idx, &mismatch);
+		r->body_max = rt && (rt->flags & ROUTE_UPLOAD) &&
+					      srv->cfg.max_upload
+				      ? srv->cfg.max_upload
+				      : srv->cfg.max_body;
 		const char *cl = MHD_lookup_connection_value(
 			conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && strlen(cl) < 20 &&
-		    strtoull(cl, NULL, 10) > srv->cfg.max_body)
+		    strtoull(cl, NULL, 10) > r->body_max)
 			r->body_too_large = true;
 		return MHD_YES;
 	}
 	r = &cs->req;
 	if (*upload_size) {
 		size_t n = *upload_size;
-		if (!r->body_too_large && r->body_len + n > srv->cfg.max_body)
+		if (!r->body_too_large && r->body_len + n > r->body_max)
 			r->body_too_large = true;
 		if (!r->body_too_large) {
 			if (r->body_len + n + 1 > r->body_cap) {
 				r->body_cap = (r->body_len + n + 1) * 2;
-				if (r->body_cap > srv->cfg.max_body + 1)
-					r->body_cap = srv->cfg.max_body + 1;
+				if (r->body_cap > r->body_max + 1)
+					r->body_cap = r->body_max + 1;
 				r->body = xrealloc(r->body, r->body_cap);
 			}
 			memcpy(r->body + r->body_len, upload, n);
@@ -364,6 +478,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 		return;
 	json_decref(cs->req.json);
 	json_decref(cs->req.resp);
+	json_decref(cs->req.err_detail);
 	free(cs->req.raw);
 	free(cs->req.body);
 	free(cs);

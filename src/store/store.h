@@ -49,6 +49,9 @@ struct store_stats {
 	uint64_t writes;
 	uint64_t write_failures;
 	uint64_t read_waits; /* reads that waited for a free connection */
+	uint64_t write_batches; /* transactions committed by group commit */
+	double commit_seconds;	   /* time spent in COMMIT, all batches */
+	double commit_seconds_max; /* the slowest COMMIT */
 };
 
 typedef duban_result (*store_work_fn)(struct store_conn *c, void *ctx,
@@ -76,6 +79,14 @@ duban_result store_read(struct store *s, store_work_fn fn, void *ctx,
 /**
  * Runs fn in a write transaction owned by the store: committed durably when
  * fn returns DUBAN_OK, rolled back otherwise (and fn's result returned).
+ *
+ * Group commit: fn runs on the store's writer thread, in a savepoint of a
+ * transaction that it may share with the units of other callers; this call
+ * returns once that transaction is durable (or fn's work was rolled back),
+ * with fn's result and err written by fn - or the COMMIT's error, which
+ * fails every unit of the transaction.  fn must not call store_write() (it
+ * gets DUBAN_E_INTERNAL); a store_read() inside it runs in fn's own
+ * transaction.  Units of one caller run in the order it called.
  */
 duban_result store_write(struct store *s, store_work_fn fn, void *ctx,
 			 struct duban_error *err);
@@ -141,5 +152,17 @@ duban_result store_one_int(struct store_stmt *st, int64_t *out, bool *found,
 
 /** Rows changed by the last statement run on the connection. */
 int64_t store_changes(struct store_conn *c);
+
+/* --- diagnostics --- */
+
+typedef void (*store_sql_hook)(void *arg, const char *sql);
+
+/**
+ * For tests and diagnostics (the query-plan test): fn sees the SQL text of
+ * every statement a connection prepares, once per connection, when it
+ * enters the cache.  Process-wide; NULL turns it off.  Set it while no
+ * store is in use: fn runs in the threads that prepare.
+ */
+void store_set_prepare_hook(store_sql_hook fn, void *arg);
 
 #endif

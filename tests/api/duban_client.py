@@ -282,3 +282,152 @@ def assert_error(resp, status, code=None, field=None):
     if field is not None:
         assert err.get("field") == field, err
     return err
+
+
+# --- campaigns, tasks and reports -------------------------------------------
+
+# the six task categories of 葫政办发〔2021〕16号 (seeds/004), with the number
+# of tasks it plans in each
+HULUDAO_CATEGORIES = [
+    {"code": "ZDZB", "name": "重点指标", "planned_tasks": 13},
+    {"code": "ZDXM", "name": "重大项目", "planned_tasks": 6},
+    {"code": "ZDPT", "name": "重大平台", "planned_tasks": 9},
+    {"code": "ZDGJ", "name": "重点攻坚", "planned_tasks": 67},
+    {"code": "ZDMS", "name": "重点民生", "planned_tasks": 29},
+    {"code": "ZDCX", "name": "重大制度性创新", "planned_tasks": 13},
+]
+
+
+def cst_today():
+    """Today in China Standard Time (the business time zone), a date."""
+    import datetime
+    tz = datetime.timezone(datetime.timedelta(hours=8))
+    return datetime.datetime.now(tz).date()
+
+
+def campaign_body(unit_id, **over):
+    """A valid POST /api/v1/campaigns body for the year 2021; ``over``
+    replaces fields (a value of None removes the field)."""
+    b = {"title": unique("作风建设年活动"), "doc_number": "葫政办发〔2021〕16号",
+         "unit_id": unit_id, "starts_on": "2021-01-01",
+         "ends_on": "2021-12-31",
+         "phases": [
+             {"name": "动员部署", "starts_on": "2021-01-01",
+              "ends_on": "2021-01-31"},
+             {"name": "攻坚推进", "starts_on": "2021-02-01",
+              "ends_on": "2021-09-30"},
+             {"name": "总结提升", "starts_on": "2021-10-01",
+              "ends_on": "2021-12-31"}],
+         "categories": [dict(c) for c in HULUDAO_CATEGORIES],
+         "themes": ["不能为", "不想为", "不敢为"]}
+    for k, v in over.items():
+        if v is None:
+            b.pop(k, None)
+        else:
+            b[k] = v
+    return b
+
+
+def create_campaign(s, unit_id, **over):
+    r = s.post("/api/v1/campaigns", json=campaign_body(unit_id, **over))
+    assert r.status_code == 201, f"create campaign: {r.status_code} {r.text}"
+    return r.json()
+
+
+def task_body(campaign_id, lead_unit_id, **over):
+    """A valid POST /api/v1/tasks body (category 重点攻坚, the year 2021, no
+    indicators or milestones); ``over`` replaces fields (None removes)."""
+    b = {"campaign_id": campaign_id, "category_code": "ZDGJ",
+         "title": unique("任务"), "lead_unit_id": lead_unit_id,
+         "co_unit_ids": [], "leader_name": "张副市长", "team": ["李科长"],
+         "starts_on": "2021-01-01", "due_on": "2021-12-31",
+         "indicators": [], "milestones": []}
+    for k, v in over.items():
+        if v is None:
+            b.pop(k, None)
+        else:
+            b[k] = v
+    return b
+
+
+def create_task(s, campaign_id, lead_unit_id, **over):
+    r = s.post("/api/v1/tasks", json=task_body(campaign_id, lead_unit_id,
+                                               **over))
+    assert r.status_code == 201, f"create task: {r.status_code} {r.text}"
+    return r.json()
+
+
+def submit_report(s, task_id, period, values=None, **over):
+    """POST /api/v1/tasks/{id}/reports for ``period`` with ``values``
+    ({indicator_id: value}); asserts 201 and returns the report."""
+    b = {"period": period, "summary": f"{period} 月度调度情况",
+         "indicator_values": [{"indicator_id": k, "value": v}
+                              for k, v in (values or {}).items()],
+         "blockers": "无", "next_steps": "继续推进"}
+    b.update(over)
+    r = s.post(f"/api/v1/tasks/{task_id}/reports", json=b)
+    assert r.status_code == 201, (
+        f"report on {task_id}: {r.status_code} {r.text}")
+    return r.json()
+
+
+# --- complaints and Open311 (issue 6) ---------------------------------------
+
+# a tracking code: 8+ characters, none of the look-alikes 0/O/1/I/L
+TRACKING_CODE_RE = re.compile(r"^[2-9A-HJKMNP-Z]{8,}$")
+
+_calendar_cache = {}
+
+
+def calendar_add(day, n):
+    """``duban calendar add DAY N``: the Nth working day after DAY by the
+    statutory calendar, as 'YYYY-MM-DD' (cached)."""
+    key = (str(day), int(n))
+    if key not in _calendar_cache:
+        cp = run_cli("calendar", "add", key[0], key[1])
+        assert cp.returncode == 0, (
+            f"duban calendar add {key[0]} {key[1]}: {cp.stderr}")
+        _calendar_cache[key] = cp.stdout.strip()
+    return _calendar_cache[key]
+
+
+def public_post(base, path, **kwargs):
+    """A POST with no session at all (the public)."""
+    kwargs.setdefault("timeout", HTTP_TIMEOUT)
+    return requests.post(base + path, **kwargs)
+
+
+def public_get(base, path, **kwargs):
+    """A GET with no session at all (the public)."""
+    kwargs.setdefault("timeout", HTTP_TIMEOUT)
+    return requests.get(base + path, **kwargs)
+
+
+def file_complaint(base, channel="web", category="general", content=None,
+                   **fields):
+    """POST /api/v1/public/complaints with no session; asserts 201 and
+    returns the answer (tracking_code, status, due_on, ...)."""
+    body = {"channel": channel, "category": category,
+            "content": content if content is not None else unique("投诉"),
+            **fields}
+    r = public_post(base, "/api/v1/public/complaints", json=body)
+    assert r.status_code == 201, f"file complaint: {r.status_code} {r.text}"
+    return r.json()
+
+
+def complaint_id(s, tracking_code, **query):
+    """The staff-side id of the complaint with ``tracking_code``, looked up
+    in GET /api/v1/complaints as ``s``; None when ``s`` does not see it."""
+    params = {"per_page": 500, **query}
+    page = 1
+    while True:
+        params["page"] = page
+        r = s.get("/api/v1/complaints", params=params)
+        assert r.status_code == 200, r.text
+        body = r.json()
+        for item in body["items"]:
+            if item["tracking_code"] == tracking_code:
+                return item["id"]
+        if page * body["per_page"] >= body["total"]:
+            return None
+        page += 1
