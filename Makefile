@@ -91,7 +91,7 @@ test: clang-check unit web-e2e api
 .PHONY: test-pg
 test-pg: $(SAN_BUILD)/duban
 	@cmake -S . -B $(SAN_BUILD) -DDUBAN_TESTS=ON >/dev/null
-	@cmake --build $(SAN_BUILD) -j $(JOBS) --target test_pg
+	@cmake --build $(SAN_BUILD) -j $(JOBS) --target test_pg >/dev/null
 	@dir=$$(mktemp -d "$${TMPDIR:-/tmp}/duban-pg.XXXXXX") || exit 1; \
 	trap "scripts/pg-test-cluster.sh stop $$dir" EXIT; \
 	uri=$$(scripts/pg-test-cluster.sh start "$$dir") || exit 1; \
@@ -100,6 +100,16 @@ test-pg: $(SAN_BUILD)/duban
 	  -R '^pg$$') && \
 	DUBAN_BIN=$(SAN_BUILD)/duban $(PYTHON) -m pytest tests/api -q \
 	  -p no:cacheprovider
+
+# the benchmarks of bench/README.md, on a release build: a province-scale
+# data set, wrk against duban and two baselines (nginx, SQLite per fsync);
+# installs wrk and nginx when missing; not part of `make test`
+BENCH_BUILD ?= build-bench
+.PHONY: bench
+bench: deps web
+	@cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release -DDUBAN_TESTS=OFF >/dev/null
+	@cmake --build $(BENCH_BUILD) -j $(JOBS)
+	@DUBAN_BIN=$(BENCH_BUILD)/duban bench/run.sh
 
 clean:
 	rm -rf $(BUILD) $(SAN_BUILD) $(CLANG_BUILD)

@@ -964,15 +964,14 @@ static void rk_release(struct rk *r)
 }
 
 /* Runs a one-column id query into the candidates. */
-static duban_result ids_from(struct store_conn *c, struct store_stmt *st,
-			     struct rk *r, struct duban_error *err)
+static duban_result ids_from(struct store_stmt *st, struct rk *r,
+			     struct duban_error *err)
 {
 	bool row = false;
 	duban_result result;
 	while ((result = store_step(st, &row, err)) == DUBAN_OK && row)
 		add_id(r, store_col_int(st, 0));
 	store_reset(st);
-	(void)c;
 	return result;
 }
 
@@ -1047,7 +1046,7 @@ static duban_result gather_units(struct store_conn *c, struct rk *r,
 					    &st, err)))
 			return result;
 		store_bind_int(st, 1, r->m.id);
-		if ((result = ids_from(c, st, r, err)))
+		if ((result = ids_from(st, r, err)))
 			return result;
 		if ((result = store_prepare(c,
 					    "SELECT DISTINCT unit_id FROM"
@@ -1055,7 +1054,7 @@ static duban_result gather_units(struct store_conn *c, struct rk *r,
 					    &st, err)))
 			return result;
 		store_bind_int(st, 1, r->m.id);
-		if ((result = ids_from(c, st, r, err)))
+		if ((result = ids_from(st, r, err)))
 			return result;
 		/* complaints of units below the issuing unit */
 		if ((result = store_prepare(
@@ -1070,7 +1069,7 @@ static duban_result gather_units(struct store_conn *c, struct rk *r,
 		store_bind_str(st, 2, to);
 		store_bind_str(st, 3, r->m.unit_path);
 		store_bind_str(st, 4, hi);
-		if ((result = ids_from(c, st, r, err)))
+		if ((result = ids_from(st, r, err)))
 			return result;
 		for (size_t i = 0; i < r->nex; i++)
 			add_id(r, r->ex[i].unit_id);

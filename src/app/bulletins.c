@@ -21,7 +21,7 @@
 #include "core/roles.h"
 
 #define MAX_PARAGRAPHS 500
-#define MAX_TEXT 5000
+#define MAX_TEXT 20000
 #define MAX_LISTED 20   /* red tasks or overdue problems named one by one */
 #define PAGE_MAX (8u << 20)
 

@@ -575,8 +575,10 @@ duban_result task_create(struct store *s, const struct actor *a,
  * (`? = 0 OR t.campaign_id = ?` hides it from the planner):
  *  - a unit filter drives from the unit's subtree (units_path, then
  *    tasks_lead_campaign); campaign and category are then only checked
- *    (`+` keeps the planner from starting with all the campaign's tasks,
- *    or from walking every task in page order);
+ *    (`+t.campaign_id` and `CAST(t.category_code AS TEXT)` keep the
+ *    planner from starting with all the campaign's tasks, or from walking
+ *    every task in page order; unary + on text is SQLite-only, the CAST
+ *    works on both);
  *  - else a campaign drives, in page order (tasks_campaign_lights);
  *  - with neither, the visible tasks are gathered from the actor's units,
  *    as lead, as the campaign's unit and as co-unit, each by an index.
@@ -1381,8 +1383,22 @@ static duban_result compute_lights(struct store_conn *c, void *ctx,
 			continue; /* outside the actor's scope */
 		u->lead[t->light]++;
 		total[t->light]++;
-		/* every ancestor in scope: walk the path's ids */
-		const char *p = u->path;
+		if (l->red_only && t->light == LIGHT_RED)
+			json_array_append_new(
+				red, json_pack("{s:I, s:I, s:o}", "task_id",
+					       (json_int_t)t->id,
+					       "lead_unit_id",
+					       (json_int_t)t->lead_unit_id,
+					       "reasons",
+					       reasons_json(t->reasons)));
+	}
+	/* each unit's counts go to every ancestor in scope (its own path's
+	 * ids, itself included): once per unit, not once per task */
+	for (size_t i = 0; i < n; i++) {
+		const int64_t *c3 = units[i].lead;
+		if (!(c3[0] | c3[1] | c3[2]))
+			continue;
+		const char *p = units[i].path;
 		while (*p == '/') {
 			char *end;
 			long long id = strtoll(p + 1, &end, 10);
@@ -1392,18 +1408,10 @@ static duban_result compute_lights(struct store_conn *c, void *ctx,
 			struct unit_count *anc = bsearch(&k2, units, n,
 							 sizeof(*units),
 							 cmp_unit);
-			if (anc)
-				anc->subtree[t->light]++;
+			for (int k = 0; anc && k < 3; k++)
+				anc->subtree[k] += c3[k];
 			p = end;
 		}
-		if (l->red_only && t->light == LIGHT_RED)
-			json_array_append_new(
-				red, json_pack("{s:I, s:I, s:o}", "task_id",
-					       (json_int_t)t->id,
-					       "lead_unit_id",
-					       (json_int_t)t->lead_unit_id,
-					       "reasons",
-					       reasons_json(t->reasons)));
 	}
 	char d[11];
 	date_format(l->as_of, d);

@@ -16,10 +16,37 @@
 		}                                                      \
 	} while (0)
 
-static bool day_of(struct store_stmt *st, int col, int32_t *out)
+/*
+ * A campaign of 100,000 tasks has a few hundred distinct dates: the ones
+ * parsed last are remembered, by a hash of their digits.
+ */
+#define DAY_MEMO 64
+struct day_memo {
+	char text[DAY_MEMO][10];
+	int32_t day[DAY_MEMO];
+	bool ok[DAY_MEMO];
+};
+
+static bool day_of(struct store_stmt *st, int col, struct day_memo *m,
+		   int32_t *out)
 {
 	const char *s = store_col_text(st, col);
-	return s && date_parse(s, store_col_len(st, col), out);
+	size_t len = s ? strnlen(s, 11) : 0;
+	if (len != 10)
+		return s && date_parse(s, len, out);
+	unsigned h = ((unsigned char)s[3] * 31u + (unsigned char)s[6] * 7u +
+		      (unsigned char)s[8] * 3u + (unsigned char)s[9]) %
+		     DAY_MEMO;
+	if (m->ok[h] && memcmp(m->text[h], s, 10) == 0) {
+		*out = m->day[h];
+		return true;
+	}
+	if (!date_parse(s, len, out))
+		return false;
+	memcpy(m->text[h], s, 10);
+	m->day[h] = *out;
+	m->ok[h] = true;
+	return true;
 }
 
 struct ts_task *taskset_find(struct taskset *ts, int64_t id)
@@ -65,13 +92,19 @@ void taskset_release(struct taskset *ts)
 #define DENSE 4
 static const size_t slot_buckets[] = { 1, 4, 25, 100, 500 };
 #define MAX_SLOTS 500
+static const size_t id_buckets[] = { 8, 32, 128, 512, 2048 };
+#define MAX_IDS 2048
 
 struct sel {
 	int64_t campaign;
 	const char *const *paths; /* NULL: the whole campaign */
 	size_t npaths, slots;
-	bool by_range; /* after load_tasks: the ids are dense */
+	/* after load_tasks: the ids are dense (a range), or few enough to be
+	 * listed (subtrees: `IN (?, ...)`, id_slots of them, 0 unused) */
+	bool by_range;
 	int64_t lo, hi;
+	int64_t *ids;
+	size_t nids, id_slots;
 };
 
 /* " t.campaign_id = ?" or the path ranges; appended to sql */
@@ -123,11 +156,28 @@ static void child_sql(const struct sel *s, const char *what,
 		      const char *task_col, const char *extra,
 		      const char *order, char *sql, size_t cap)
 {
-	if (s->by_range) {
-		snprintf(sql, cap, "SELECT %s FROM %s%s WHERE %s >= ? AND %s <= ?%s",
-			 what, table, joins, task_col, task_col, extra);
+	if (s->by_range || s->id_slots) {
+		size_t n;
+		if (s->by_range) {
+			snprintf(sql, cap,
+				 "SELECT %s FROM %s%s WHERE %s >= ? AND %s <= ?",
+				 what, table, joins, task_col, task_col);
+		} else {
+			/* the tasks by id: one seek each, and no path test
+			 * repeated on every row as the ranges' OR would */
+			snprintf(sql, cap, "SELECT %s FROM %s%s WHERE %s IN (?",
+				 what, table, joins, task_col);
+			n = strlen(sql);
+			for (size_t i = 1; i < s->id_slots && n + 3 < cap; i++) {
+				memcpy(sql + n, ", ?", 4);
+				n += 3;
+			}
+			snprintf(sql + n, cap - n, ")");
+		}
+		n = strlen(sql);
+		snprintf(sql + n, cap - n, "%s", extra);
 		if (order) {
-			size_t n = strlen(sql);
+			n = strlen(sql);
 			snprintf(sql + n, cap - n, " ORDER BY %s, %s",
 				 task_col, order);
 		}
@@ -152,6 +202,12 @@ static void child_sql(const struct sel *s, const char *what,
 
 static int child_bind(struct store_stmt *st, const struct sel *s)
 {
+	if (s->id_slots) {
+		for (size_t i = 0; i < s->id_slots; i++)
+			store_bind_int(st, (int)i + 1,
+				       i < s->nids ? s->ids[i] : 0);
+		return (int)s->id_slots + 1;
+	}
 	if (!s->by_range)
 		return sel_bind(st, s);
 	store_bind_int(st, 1, s->lo);
@@ -165,8 +221,10 @@ static duban_result load_tasks(struct store_conn *c, struct sel *s,
 			       struct taskset *ts, struct duban_error *err)
 {
 	struct store_stmt *st;
+	struct day_memo memo;
 	size_t cap = 0;
 	bool row = false;
+	memset(&memo, 0, sizeof(memo));
 	char *sql = xmalloc(SQL_CAP);
 	snprintf(sql, SQL_CAP,
 		 "SELECT t.id, t.parent_id, t.lead_unit_id, t.starts_on,"
@@ -187,8 +245,8 @@ static duban_result load_tasks(struct store_conn *c, struct sel *s,
 		t->id = store_col_int(st, 0);
 		t->parent_id = store_col_null(st, 1) ? 0 : store_col_int(st, 1);
 		t->lead_unit_id = store_col_int(st, 2);
-		day_of(st, 3, &t->starts_on);
-		day_of(st, 4, &t->due_on);
+		day_of(st, 3, &memo, &t->starts_on);
+		day_of(st, 4, &memo, &t->due_on);
 		const char *cat = store_col_text(st, 5);
 		size_t len = cat ? store_col_len(st, 5) : 0;
 		if (len >= sizeof(t->category))
@@ -201,6 +259,19 @@ static duban_result load_tasks(struct store_conn *c, struct sel *s,
 		s->lo = ts->t[0].id;
 		s->hi = ts->t[ts->n - 1].id;
 		s->by_range = (uint64_t)(s->hi - s->lo) < DENSE * (uint64_t)ts->n;
+	}
+	if (result == DUBAN_OK && !s->by_range && s->paths && ts->n <= MAX_IDS) {
+		s->ids = xmalloc(ts->n * sizeof(*s->ids));
+		for (size_t i = 0; i < ts->n; i++)
+			s->ids[i] = ts->t[i].id;
+		s->nids = ts->n;
+		for (size_t i = 0; i < sizeof(id_buckets) / sizeof(*id_buckets);
+		     i++) {
+			if (id_buckets[i] >= ts->n) {
+				s->id_slots = id_buckets[i];
+				break;
+			}
+		}
 	}
 	return result;
 }
@@ -222,9 +293,11 @@ static duban_result load_milestones(struct store_conn *c,
 				    struct duban_error *err)
 {
 	struct store_stmt *st;
+	struct day_memo memo;
 	size_t cap = 0, pos = 0;
 	bool row = false;
 	char *sql = xmalloc(SQL_CAP);
+	memset(&memo, 0, sizeof(memo));
 	child_sql(s, "m.task_id, m.due_on, m.completed_on", "milestones m", "",
 		  "m.task_id", "", "m.seq", sql, SQL_CAP);
 	duban_result result = store_prepare(c, sql, &st, err);
@@ -241,7 +314,7 @@ static duban_result load_milestones(struct store_conn *c,
 			t->ms_first = ts->nms;
 		t->ms_count++;
 		struct light_milestone *m = &ts->ms[ts->nms++];
-		day_of(st, 1, &m->due_on);
+		day_of(st, 1, &memo, &m->due_on);
 		m->done = !store_col_null(st, 2);
 	}
 	store_reset(st);
@@ -409,10 +482,9 @@ static duban_result load_reports(struct store_conn *c, const struct sel *s,
 			t->prev_report = true;
 		GROW(reps, n, cap);
 		reps[n].id = store_col_int(st, 1);
-		memcpy(reps[n].period, period,
-		       store_col_len(st, 2) < 7 ? store_col_len(st, 2) : 7);
-		reps[n].period[store_col_len(st, 2) < 7 ? store_col_len(st, 2)
-							: 7] = '\0';
+		size_t plen = strnlen(period, 7);
+		memcpy(reps[n].period, period, plen);
+		reps[n].period[plen] = '\0';
 		n++;
 	}
 	store_reset(st);
@@ -534,10 +606,12 @@ static duban_result load_set(struct store_conn *c, struct sel *s,
 	    (result = load_values(c, s, ts, reps, nreps, err)))
 		goto fail;
 	free(reps);
+	free(s->ids);
 	compute(ts, as_of);
 	return DUBAN_OK;
 fail:
 	free(reps);
+	free(s->ids);
 	taskset_release(ts);
 	return result;
 }
@@ -547,7 +621,7 @@ duban_result taskset_load(struct store_conn *c, int64_t campaign_id,
 			  const struct light_params *params, int32_t as_of,
 			  struct taskset *ts, struct duban_error *err)
 {
-	struct sel s = { campaign_id, NULL, 0, 0, false, 0, 0 };
+	struct sel s = { campaign_id, NULL, 0, 0, false, 0, 0, NULL, 0, 0 };
 	if (path_prefix) {
 		s.paths = &path_prefix;
 		s.npaths = s.slots = 1;
@@ -566,7 +640,7 @@ duban_result taskset_load_paths(struct store_conn *c, int64_t campaign_id,
 				int32_t as_of, struct taskset *ts,
 				struct duban_error *err)
 {
-	struct sel s = { campaign_id, NULL, 0, 0, false, 0, 0 };
+	struct sel s = { campaign_id, NULL, 0, 0, false, 0, 0, NULL, 0, 0 };
 	const char **top = xmalloc((n ? n : 1) * sizeof(*top));
 	size_t k = 0;
 	duban_result result;

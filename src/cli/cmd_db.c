@@ -16,6 +16,16 @@
 #include "core/password.h"
 #include "store/store.h"
 
+/* --db as it may be printed: never a password from a URI */
+static const char *shown_db(struct cli_opts *o)
+{
+	static char buf[512];
+	char *shown = store_display_name(o->str[OPT_DB]);
+	snprintf(buf, sizeof(buf), "%s", shown);
+	free(shown);
+	return buf;
+}
+
 static duban_result open_store(struct cli_opts *o, int readers,
 			       struct store **s, struct duban_error *err)
 {
@@ -44,12 +54,12 @@ static duban_result open_migrated(struct cli_opts *o, int readers,
 		result = duban_fail(err, DUBAN_E_INVALID, "db",
 				    "database '%s' is not initialised; run "
 				    "'duban init --db %s' first",
-				    o->str[OPT_DB], o->str[OPT_DB]);
+				    shown_db(o), shown_db(o));
 	else if (result == DUBAN_OK && version < store_schema_latest())
 		result = duban_fail(err, DUBAN_E_INVALID, "db",
 				    "database '%s' is at schema %d, this build"
 				    " needs %d; run 'duban migrate'",
-				    o->str[OPT_DB], version,
+				    shown_db(o), version,
 				    store_schema_latest());
 	if (result) {
 		store_free(*s);
@@ -118,7 +128,7 @@ int cmd_init(struct cli_opts *o)
 	if (initialised) {
 		result = duban_fail(&err, DUBAN_E_CONFLICT, "db",
 				    "database '%s' is already initialised",
-				    o->str[OPT_DB]);
+				    shown_db(o));
 		goto out;
 	}
 	result = unit_create_root(s, o->str[OPT_ROOT_NAME],
@@ -138,7 +148,7 @@ int cmd_init(struct cli_opts *o)
 	actor_system(&sys, "duban init");
 	if ((result = user_create(s, &sys, in, &user, &err)))
 		goto out;
-	printf("initialised '%s' (schema %d)\n", o->str[OPT_DB],
+	printf("initialised '%s' (schema %d)\n", shown_db(o),
 	       store_schema_latest());
 	if (pw == generated)
 		printf("user 'admin' created with password: %s\n"

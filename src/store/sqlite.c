@@ -6,9 +6,11 @@
  */
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/log.h"
+#include "base/xalloc.h"
 #include "store/driver.h"
 
 /* the most of a database file mapped into memory (address space, not
@@ -39,14 +41,50 @@ static duban_result fail_db(sqlite3 *db, int rc, struct duban_error *err,
 	return duban_fail(err, DUBAN_E_STORE, NULL, "database error: %s", msg);
 }
 
-static duban_result sq_exec(void *conn, const char *sql,
-			    struct duban_error *err)
+/*
+ * A connection, with the fixed statements that frame every unit of work
+ * (store.c runs them through exec) prepared once: parsing "BEGIN" again
+ * for every unit cost as much as a short query.
+ */
+static const char *const fixed_sql[] = {
+	"BEGIN", "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK",
+	"SAVEPOINT w", "RELEASE w", "ROLLBACK TO w",
+};
+#define NFIXED (sizeof(fixed_sql) / sizeof(fixed_sql[0]))
+
+struct sq_conn {
+	sqlite3 *db;
+	sqlite3_stmt *fixed[NFIXED];
+};
+
+static duban_result exec_text(sqlite3 *db, const char *sql,
+			      struct duban_error *err)
 {
-	sqlite3 *db = conn;
 	int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return fail_db(db, rc, err, "exec");
 	return DUBAN_OK;
+}
+
+static duban_result sq_exec(void *conn, const char *sql,
+			    struct duban_error *err)
+{
+	struct sq_conn *c = conn;
+	for (size_t i = 0; i < NFIXED; i++) {
+		if (strcmp(sql, fixed_sql[i]) != 0)
+			continue;
+		if (!c->fixed[i] &&
+		    sqlite3_prepare_v3(c->db, sql, -1,
+				       SQLITE_PREPARE_PERSISTENT, &c->fixed[i],
+				       NULL) != SQLITE_OK)
+			break; /* exec reports it */
+		int rc = sqlite3_step(c->fixed[i]);
+		sqlite3_reset(c->fixed[i]);
+		if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+			return fail_db(c->db, rc, err, sql);
+		return DUBAN_OK;
+	}
+	return exec_text(c->db, sql, err);
 }
 
 static duban_result sq_connect(const char *uri, bool writer,
@@ -81,18 +119,24 @@ static duban_result sq_connect(const char *uri, bool writer,
 			 "PRAGMA mmap_size=" MMAP_SIZE ";"
 		       : "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
 			 "PRAGMA mmap_size=" MMAP_SIZE ";";
-	result = sq_exec(db, pragmas, err);
+	result = exec_text(db, pragmas, err);
 	if (result) {
 		sqlite3_close(db);
 		return result;
 	}
-	*out = db;
+	struct sq_conn *c = xcalloc(1, sizeof(*c));
+	c->db = db;
+	*out = c;
 	return DUBAN_OK;
 }
 
 static void sq_disconnect(void *conn)
 {
-	sqlite3_close(conn);
+	struct sq_conn *c = conn;
+	for (size_t i = 0; i < NFIXED; i++)
+		sqlite3_finalize(c->fixed[i]);
+	sqlite3_close(c->db);
+	free(c);
 }
 
 static duban_result sq_begin(void *conn, bool write, struct duban_error *err)
@@ -107,18 +151,20 @@ static duban_result sq_commit(void *conn, struct duban_error *err)
 
 static void sq_rollback(void *conn)
 {
-	if (!sqlite3_get_autocommit(conn))
-		sqlite3_exec(conn, "ROLLBACK", NULL, NULL, NULL);
+	struct sq_conn *c = conn;
+	if (!sqlite3_get_autocommit(c->db))
+		sq_exec(conn, "ROLLBACK", NULL);
 }
 
 static duban_result sq_prepare(void *conn, const char *sql, void **out,
 			       struct duban_error *err)
 {
+	struct sq_conn *c = conn;
 	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v3(conn, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
 				    &st, NULL);
 	if (rc != SQLITE_OK)
-		return fail_db(conn, rc, err, sql);
+		return fail_db(c->db, rc, err, sql);
 	*out = st;
 	return DUBAN_OK;
 }
@@ -190,7 +236,7 @@ static void sq_reset(void *st)
 
 static int64_t sq_changes(void *conn)
 {
-	return sqlite3_changes64(conn);
+	return sqlite3_changes64(((struct sq_conn *)conn)->db);
 }
 
 static const char *sq_dialect(const char *token)

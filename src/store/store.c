@@ -27,6 +27,7 @@
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "store/driver.h"
+#include "store/pg_sql.h"
 #include "store/schema.h"
 
 struct store_stmt {
@@ -216,6 +217,14 @@ duban_result store_open(const char *uri, const struct store_options *opt,
 out:
 	store_free(s);
 	return result;
+}
+
+char *store_display_name(const char *uri)
+{
+	if (strncmp(uri, "postgresql://", 13) == 0 ||
+	    strncmp(uri, "postgres://", 11) == 0)
+		return pg_redact_uri(uri);
+	return xstrdup(uri);
 }
 
 const char *store_driver_name(const struct store *s)

@@ -64,6 +64,12 @@ typedef duban_result (*store_work_fn)(struct store_conn *c, void *ctx,
 duban_result store_open(const char *uri, const struct store_options *opt,
 			struct store **out, struct duban_error *err);
 
+/**
+ * uri as it may be shown to a person: a PostgreSQL URI without its
+ * password.  The caller frees the result.
+ */
+char *store_display_name(const char *uri);
+
 /** Closes every connection and frees the store; NULL is fine. */
 void store_free(struct store *s);
 

@@ -25,6 +25,7 @@ import xml.etree.ElementTree as ET
 import docx
 import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Length
 
 from duban_client import (USER_PASSWORD, assert_error, create_campaign,
                           create_task, create_unit, create_user,
@@ -296,9 +297,9 @@ def test_the_word_document_is_laid_out_per_gbt_9704(w):
     assert s.page_height.mm == pytest.approx(297, abs=0.05)
     assert s.top_margin.mm == pytest.approx(37, abs=0.05)
     assert s.left_margin.mm == pytest.approx(28, abs=0.05)
-    assert (s.page_width - s.left_margin - s.right_margin).mm == \
+    assert Length(s.page_width - s.left_margin - s.right_margin).mm == \
         pytest.approx(156, abs=0.05)
-    assert (s.page_height - s.top_margin - s.bottom_margin).mm == \
+    assert Length(s.page_height - s.top_margin - s.bottom_margin).mm == \
         pytest.approx(225, abs=0.05)
     assert s.orientation == 0  # portrait
     # the issuer's mark, the number centred under it, the title

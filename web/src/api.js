@@ -62,18 +62,20 @@ function buildUrl(path, query) {
 /**
  * api('GET', '/api/v1/units', { query: { page: 1 } })
  * api('POST', '/api/v1/units', { body: {...} })
+ * api('POST', '/api/v1/attachments', { query: { filename }, raw: file })  (a file as the body)
  * Resolves with the parsed JSON answer; rejects with ApiError.
  */
-export async function api(method, path, { query, body, signal, quiet } = {}) {
+export async function api(method, path, { query, body, raw, contentType, signal, quiet } = {}) {
   const headers = { Accept: 'application/json' }
-  if (body !== undefined) headers['Content-Type'] = 'application/json'
+  if (raw !== undefined) headers['Content-Type'] = contentType || 'application/octet-stream'
+  else if (body !== undefined) headers['Content-Type'] = 'application/json'
   if (!SAFE.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken
   let res
   try {
     res = await fetch(buildUrl(path, query), {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: raw !== undefined ? raw : body === undefined ? undefined : JSON.stringify(body),
       credentials: 'same-origin',
       cache: 'no-store',
       signal,
@@ -99,6 +101,7 @@ export async function api(method, path, { query, body, signal, quiet } = {}) {
       e.message || res.statusText,
       e.field,
     )
+    if (Array.isArray(e.rows)) err.rows = e.rows // an import's bad rows
     const lost =
       (res.status === 401 && path !== '/api/v1/session') ||
       (res.status === 403 && err.code === 'csrf')

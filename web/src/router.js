@@ -63,6 +63,8 @@ export const router = createRouter({
 })
 
 router.beforeEach(async (to) => {
+  // the public portal never asks who is logged in
+  if (to.meta.portal) return true
   await restore()
   if (to.meta.public) {
     if (to.name === 'login' && session.user) return { name: 'home' }

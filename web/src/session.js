@@ -1,6 +1,8 @@
 // session.js - who is logged in, shared by every page.
 import { reactive } from 'vue'
 import { api, setCsrfToken, hasCsrfToken } from './api.js'
+import { forgetUnits } from './units.js'
+import { forgetCampaigns } from './campaigns.js'
 
 export const session = reactive({
   user: null, // GET /api/v1/me: {id, username, display_name, roles, unit}
@@ -40,6 +42,8 @@ export async function login(username, password) {
     body: { username, password },
   })
   setCsrfToken(out.csrf_token)
+  forgetUnits() // another user may have logged in on this tab
+  forgetCampaigns()
   // the login answer has no unit; /me has everything the shell shows
   session.user = await api('GET', '/api/v1/me')
   session.ready = true
@@ -57,6 +61,8 @@ export async function logout() {
 /** Drops the session on this side only (it is gone on the server). */
 export function forget() {
   setCsrfToken(null)
+  forgetUnits()
+  forgetCampaigns()
   session.user = null
   session.ready = true
 }

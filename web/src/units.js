@@ -1,4 +1,5 @@
 // units.js - the unit tree, built on this side from parent_id.
+import { reactive } from 'vue'
 import { fetchAll } from './api.js'
 
 export async function loadUnits() {
@@ -43,4 +44,58 @@ export function filterTree(nodes, q) {
 /** For el-tree-select: {value, label, children}. */
 export function selectTree(nodes) {
   return nodes.map((n) => ({ value: n.id, label: n.name, children: selectTree(n.children) }))
+}
+
+/* --- names of the units in scope, loaded once per session --- */
+
+export const unitIndex = reactive({ byId: new Map(), list: [], loaded: false })
+let unitsLoading = null
+
+/** Loads the units in scope once (reload=true after a change). */
+export function ensureUnits(reload = false) {
+  if (unitIndex.loaded && !reload) return Promise.resolve(unitIndex.list)
+  if (!unitsLoading) {
+    unitsLoading = loadUnits()
+      .then((list) => {
+        unitIndex.list = list
+        unitIndex.byId = new Map(list.map((u) => [u.id, u]))
+        unitIndex.loaded = true
+        return list
+      })
+      .finally(() => {
+        unitsLoading = null
+      })
+  }
+  return unitsLoading
+}
+
+/** A unit's name, or "#id" for one outside the caller's scope. */
+export function unitName(id) {
+  if (id == null) return ''
+  const u = unitIndex.byId.get(id)
+  return u ? u.name : `#${id}`
+}
+
+/** The ids of a unit and everything under it (units in scope only). */
+export function subtreeIds(rootId) {
+  const kids = new Map()
+  for (const u of unitIndex.list) {
+    if (!kids.has(u.parent_id)) kids.set(u.parent_id, [])
+    kids.get(u.parent_id).push(u.id)
+  }
+  const out = new Set()
+  const stack = [rootId]
+  while (stack.length) {
+    const id = stack.pop()
+    if (out.has(id)) continue
+    out.add(id)
+    for (const k of kids.get(id) || []) stack.push(k)
+  }
+  return out
+}
+
+export function forgetUnits() {
+  unitIndex.byId = new Map()
+  unitIndex.list = []
+  unitIndex.loaded = false
 }
