@@ -842,3 +842,148 @@ duban_result campaign_ledger_rows(struct store *s, const struct actor *a,
 	struct rows_ctx x = { a, campaign_id, as_of, fn, ctx };
 	return store_read(s, export_rows, &x, err);
 }
+
+/* --- the ledger over time --- */
+
+struct trend_ctx {
+	const struct actor *a;
+	int64_t id;
+	int32_t from, to;
+	json_t *out;
+};
+
+#define TREND_MAX_MONTHS 36
+
+struct trend_month {
+	int32_t end;
+	int64_t total, closed, overdue;
+};
+
+/* Counts one problem into every month, from its state at each month's end. */
+static void trend_count(struct trend_month *m, int nm, int32_t found,
+			int32_t due, const int32_t *ev_day,
+			const char *const *ev_to, int nev)
+{
+	for (int k = 0; k < nm; k++) {
+		/* recorded before its first move reached the ledger: open */
+		const char *state = "open";
+		if (found > m[k].end)
+			continue;
+		for (int e = 0; e < nev; e++)
+			if (ev_day[e] <= m[k].end)
+				state = ev_to[e];
+		m[k].total++;
+		if (state && strcmp(state, "closed") == 0)
+			m[k].closed++;
+		else if (due < m[k].end && problem_status_pending(state))
+			m[k].overdue++;
+	}
+}
+
+static duban_result trend(struct store_conn *c, void *ctx,
+			  struct duban_error *err)
+{
+	struct trend_ctx *x = ctx;
+	struct campaign_meta cm;
+	struct store_stmt *st;
+	struct trend_month months[TREND_MAX_MONTHS];
+	int nm = 0, y, mo, d;
+	bool row = false;
+	duban_result result = campaign_meta_load(c, x->a, x->id, false, &cm,
+						 err);
+	if (result)
+		return result;
+	date_to_ymd(x->from, &y, &mo, &d);
+	while (nm < TREND_MAX_MONTHS) {
+		int32_t start = date_from_ymd(y, mo, 1);
+		if (start > x->to)
+			break;
+		mo++;
+		if (mo > 12) {
+			mo = 1;
+			y++;
+		}
+		months[nm].end = date_from_ymd(y, mo, 1) - 1;
+		months[nm].total = months[nm].closed = months[nm].overdue = 0;
+		nm++;
+	}
+	result = store_prepare(
+		c,
+		"SELECT p.id, p.found_on, p.due_on, e.to_status, e.at"
+		" FROM problems p JOIN units u ON u.id = p.unit_id"
+		" LEFT JOIN problem_events e ON e.problem_id = p.id"
+		" WHERE p.campaign_id = ? AND u.path >= ? AND u.path < ?"
+		" ORDER BY p.id, e.id",
+		&st, err);
+	if (result)
+		return result;
+	store_bind_int(st, 1, x->id);
+	scope_bind_subtree(st, 2, x->a);
+	int64_t cur = -1;
+	int32_t found = 0, due = 0;
+	int32_t ev_day[64];
+	char ev_to[64][16];
+	const char *ev_ptr[64];
+	int nev = 0;
+	for (;;) {
+		if ((result = store_step(st, &row, err)))
+			break;
+		int64_t id = row ? store_col_int(st, 0) : -2;
+		if (id != cur && cur >= 0)
+			trend_count(months, nm, found, due, ev_day, ev_ptr,
+				    nev);
+		if (!row)
+			break;
+		if (id != cur) {
+			const char *f = store_col_text(st, 1),
+				   *du = store_col_text(st, 2);
+			cur = id;
+			nev = 0;
+			date_parse(f, strlen(f), &found);
+			date_parse(du, strlen(du), &due);
+		}
+		/* a problem's moves, oldest first; beyond 64 the last wins */
+		if (!store_col_null(st, 3)) {
+			int k = nev < 64 ? nev++ : 63;
+			ev_day[k] = date_of_time((time_t)store_col_int(st, 4));
+			snprintf(ev_to[k], sizeof(ev_to[k]), "%s",
+				 store_col_text(st, 3));
+			ev_ptr[k] = ev_to[k];
+		}
+	}
+	store_reset(st);
+	if (result)
+		return result;
+	json_t *arr = json_array();
+	for (int k = 0; k < nm; k++) {
+		char month[11];
+		date_format(months[k].end, month);
+		month[7] = '\0';
+		json_array_append_new(
+			arr, json_pack("{s:s, s:I, s:I, s:I, s:I}", "month",
+				       month, "total",
+				       (json_int_t)months[k].total, "closed",
+				       (json_int_t)months[k].closed, "open",
+				       (json_int_t)(months[k].total -
+						    months[k].closed),
+				       "overdue",
+				       (json_int_t)months[k].overdue));
+	}
+	x->out = json_pack("{s:I, s:o}", "campaign_id", (json_int_t)x->id,
+			   "months", arr);
+	return DUBAN_OK;
+}
+
+duban_result campaign_ledger_trend(struct store *s, const struct actor *a,
+				   int64_t campaign_id, int32_t from,
+				   int32_t to, json_t **out,
+				   struct duban_error *err)
+{
+	struct trend_ctx x = { a, campaign_id, from, to, NULL };
+	if (to < from)
+		return duban_fail(err, DUBAN_E_INVALID, "to",
+				  "to is before from");
+	duban_result result = store_read(s, trend, &x, err);
+	*out = x.out;
+	return result;
+}

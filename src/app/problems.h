@@ -62,6 +62,16 @@ duban_result campaign_ledger(struct store *s, const struct actor *a,
 			     int64_t campaign_id, int32_t as_of, json_t **out,
 			     struct duban_error *err);
 
+/**
+ * The ledger over time: for each month from `from` to `to` (at most 36),
+ * the problems found by its last day, how many were closed then, still
+ * open, and overdue — rebuilt from each problem's history.
+ */
+duban_result campaign_ledger_trend(struct store *s, const struct actor *a,
+				   int64_t campaign_id, int32_t from,
+				   int32_t to, json_t **out,
+				   struct duban_error *err);
+
 /** One ledger row for export, in the office's column order. */
 struct ledger_row {
 	int64_t seq;

@@ -135,6 +135,24 @@ static duban_result get_ledger_csv(struct http_request *r)
 	return DUBAN_OK;
 }
 
+static duban_result get_ledger_trend(struct http_request *r)
+{
+	const char *f = http_query(r, "from"), *t = http_query(r, "to");
+	int32_t from, to = date_today();
+	int y, m, d;
+	date_to_ymd(to, &y, &m, &d);
+	/* the last twelve months by default */
+	from = date_from_ymd(m == 12 ? y : y - 1, m == 12 ? 1 : m + 1, 1);
+	if (f && !date_parse(f, strlen(f), &from))
+		return duban_fail(&r->err, DUBAN_E_INVALID, "from",
+				  "from must be a date as YYYY-MM-DD");
+	if (t && !date_parse(t, strlen(t), &to))
+		return duban_fail(&r->err, DUBAN_E_INVALID, "to",
+				  "to must be a date as YYYY-MM-DD");
+	REPLY(200, campaign_ledger_trend(r->store, &r->actor, r->ids[0], from,
+					 to, &out_, &r->err));
+}
+
 #define WORKERS (ROLE_OFFICE | ROLE_LIAISON | ROLE_INSPECTOR)
 
 const struct route api_problems_routes[] = {
@@ -147,6 +165,8 @@ const struct route api_problems_routes[] = {
 	{ "GET", "/api/v1/campaigns/{id}/ledger", get_ledger, ROLE_ANY, 0,
 	  NULL },
 	{ "GET", "/api/v1/campaigns/{id}/ledger.xlsx", get_ledger_xlsx,
+	  ROLE_ANY, 0, NULL },
+	{ "GET", "/api/v1/campaigns/{id}/ledger/trend", get_ledger_trend,
 	  ROLE_ANY, 0, NULL },
 	{ "GET", "/api/v1/campaigns/{id}/ledger.csv", get_ledger_csv, ROLE_ANY,
 	  0, NULL },
