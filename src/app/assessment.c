@@ -448,12 +448,8 @@ duban_result assessment_scheme_set(struct store *s, const struct actor *a,
 	duban_result result = check_period(x.period, false, err);
 	if (result)
 		return result;
-	result = store_write(s, set_scheme, &x, err);
-	if (result)
-		json_decref(x.out);
-	else
-		*out = x.out;
-	return result;
+	return write_answer(s, set_scheme, &x, &x.out, out,
+			    err);
 }
 
 /* --- evaluations, adjustments, vetoes --- */

@@ -274,12 +274,8 @@ duban_result attachment_create(struct store *s, const struct actor *a,
 	/* the file first: a row never names bytes that are not there */
 	if ((result = blob_put(data_dir, sha, data, len, err)))
 		return result;
-	result = store_write(s, create, &x, err);
-	if (result)
-		json_decref(x.out);
-	else
-		*out = x.out;
-	return result;
+	return write_answer(s, create, &x, &x.out, out,
+			    err);
 }
 
 /* --- reading --- */

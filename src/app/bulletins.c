@@ -190,12 +190,8 @@ duban_result case_add(struct store *s, const struct actor *a,
 	if ((result = text_require(in, "title", 1, 200, true, err)) ||
 	    (result = text_require(in, "summary", 1, MAX_TEXT, true, err)))
 		return result;
-	result = store_write(s, add_case, &x, err);
-	if (result)
-		json_decref(x.out);
-	else
-		*out = x.out;
-	return result;
+	return write_answer(s, add_case, &x, &x.out, out,
+			    err);
 }
 
 static duban_result list_cases(struct store_conn *c, void *ctx,
@@ -893,12 +889,8 @@ duban_result bulletin_create(struct store *s, const struct actor *a,
 	if ((result = text_require(in, "doc_number", 1, 64, true, err)) ||
 	    (result = check_header_texts(in, err)))
 		return result;
-	result = store_write(s, create_bulletin, &x, err);
-	if (result)
-		json_decref(x.out);
-	else
-		*out = x.out;
-	return result;
+	return write_answer(s, create_bulletin, &x, &x.out, out,
+			    err);
 }
 
 /* --- editing and publishing --- */
@@ -1047,12 +1039,8 @@ duban_result bulletin_update(struct store *s, const struct actor *a,
 	duban_result result = check_header_texts(in, err);
 	if (result)
 		return result;
-	result = store_write(s, update_bulletin, &x, err);
-	if (result)
-		json_decref(x.out);
-	else
-		*out = x.out;
-	return result;
+	return write_answer(s, update_bulletin, &x, &x.out, out,
+			    err);
 }
 
 static duban_result publish_bulletin(struct store_conn *c, void *ctx,
@@ -1134,12 +1122,8 @@ duban_result bulletin_publish(struct store *s, const struct actor *a,
 			      struct duban_error *err)
 {
 	struct bulletin_ctx x = { a, id, in, 0, NULL };
-	duban_result result = store_write(s, publish_bulletin, &x, err);
-	if (result)
-		json_decref(x.out);
-	else
-		*out = x.out;
-	return result;
+	return write_answer(s, publish_bulletin, &x, &x.out, out,
+			    err);
 }
 
 /* --- rendering: the screen page and the Word document --- */

@@ -388,12 +388,8 @@ duban_result campaign_create(struct store *s, const struct actor *a,
 	duban_result result = check_campaign(in, err);
 	if (result)
 		return result;
-	result = store_write(s, create_campaign, &x, err);
-	if (result)
-		json_decref(x.out);
-	else
-		*out = x.out;
-	return result;
+	return write_answer(s, create_campaign, &x, &x.out, out,
+			    err);
 }
 
 struct get_ctx {
@@ -728,12 +724,8 @@ duban_result campaign_declare_item(struct store *s, const struct actor *a,
 	if ((result = text_require(in, "title", 1, 200, true, err)) ||
 	    (result = text_require(in, "description", 0, 5000, false, err)))
 		return result;
-	result = store_write(s, declare_item, &x, err);
-	if (result)
-		json_decref(x.out);
-	else
-		*out = x.out;
-	return result;
+	return write_answer(s, declare_item, &x, &x.out, out,
+			    err);
 }
 
 static duban_result review_item(struct store_conn *c, void *ctx,
@@ -794,12 +786,8 @@ duban_result item_review(struct store *s, const struct actor *a, int64_t id,
 	if ((result = text_require(in, "comment", 1, 2000,
 				   strcmp(d, "return") == 0, err)))
 		return result;
-	result = store_write(s, review_item, &x, err);
-	if (result)
-		json_decref(x.out);
-	else
-		*out = x.out;
-	return result;
+	return write_answer(s, review_item, &x, &x.out, out,
+			    err);
 }
 
 struct items_ctx {

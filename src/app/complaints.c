@@ -335,12 +335,8 @@ duban_result complaint_file(struct store *s, const struct actor *a,
 	      json_number_value(lon) > 180)))
 		return duban_fail(err, DUBAN_E_INVALID, "long",
 				  "long must be a longitude");
-	result = store_write(s, file, &x, err);
-	if (result)
-		json_decref(x.out);
-	else
-		*out = x.out;
-	return result;
+	return write_answer(s, file, &x, &x.out, out,
+			    err);
 }
 
 struct code_ctx {
@@ -512,12 +508,8 @@ duban_result complaint_rate(struct store *s, const struct actor *a,
 				  "resolved must be true or false");
 	if ((result = text_require(in, "comment", 0, 2000, false, err)))
 		return result;
-	result = store_write(s, rate, &x, err);
-	if (result)
-		json_decref(x.out);
-	else
-		*out = x.out;
-	return result;
+	return write_answer(s, rate, &x, &x.out, out,
+			    err);
 }
 
 /* --- the staff side --- */
@@ -744,12 +736,8 @@ duban_result complaint_assign(struct store *s, const struct actor *a,
 	if (wd && (json_integer_value(wd) < 1 || json_integer_value(wd) > 100))
 		return duban_fail(err, DUBAN_E_INVALID, "due_workdays",
 				  "due_workdays must be from 1 to 100");
-	duban_result result = store_write(s, assign, &x, err);
-	if (result)
-		json_decref(x.out);
-	else
-		*out = x.out;
-	return result;
+	return write_answer(s, assign, &x, &x.out, out,
+			    err);
 }
 
 static duban_result reply(struct store_conn *c, void *ctx,
@@ -804,12 +792,8 @@ duban_result complaint_reply(struct store *s, const struct actor *a,
 	duban_result result = text_require(in, "reply", 1, 5000, true, err);
 	if (result)
 		return result;
-	result = store_write(s, reply, &x, err);
-	if (result)
-		json_decref(x.out);
-	else
-		*out = x.out;
-	return result;
+	return write_answer(s, reply, &x, &x.out, out,
+			    err);
 }
 
 static duban_result callback(struct store_conn *c, void *ctx,
@@ -852,12 +836,8 @@ duban_result complaint_callback(struct store *s, const struct actor *a,
 	duban_result result = text_require(in, "note", 1, 5000, true, err);
 	if (result)
 		return result;
-	result = store_write(s, callback, &x, err);
-	if (result)
-		json_decref(x.out);
-	else
-		*out = x.out;
-	return result;
+	return write_answer(s, callback, &x, &x.out, out,
+			    err);
 }
 
 /* --- the three rates --- */
@@ -1181,12 +1161,8 @@ duban_result complaint_category_set(struct store *s, const struct actor *a,
 	if (n < 1 || n > 100)
 		return duban_fail(err, DUBAN_E_INVALID, "due_workdays",
 				  "due_workdays must be from 1 to 100");
-	result = store_write(s, set_category, &x, err);
-	if (result)
-		json_decref(x.out);
-	else
-		*out = x.out;
-	return result;
+	return write_answer(s, set_category, &x, &x.out, out,
+			    err);
 }
 
 static duban_result create_window(struct store_conn *c, void *ctx,
@@ -1236,12 +1212,8 @@ duban_result window_create(struct store *s, const struct actor *a,
 			return duban_fail(err, DUBAN_E_INVALID, "code",
 					  "code may hold letters, digits, - "
 					  "and _ only");
-	result = store_write(s, create_window, &x, err);
-	if (result)
-		json_decref(x.out);
-	else
-		*out = x.out;
-	return result;
+	return write_answer(s, create_window, &x, &x.out, out,
+			    err);
 }
 
 static duban_result rate_window(struct store_conn *c, void *ctx,
@@ -1302,12 +1274,8 @@ duban_result window_rate(struct store *s, const struct actor *a,
 	if ((result = text_require(in, "window_code", 1, 32, true, err)) ||
 	    (result = text_require(in, "comment", 0, 500, false, err)))
 		return result;
-	result = store_write(s, rate_window, &x, err);
-	if (result)
-		json_decref(x.out);
-	else
-		*out = x.out;
-	return result;
+	return write_answer(s, rate_window, &x, &x.out, out,
+			    err);
 }
 
 struct wstats_ctx {

@@ -268,12 +268,8 @@ duban_result problem_create(struct store *s, const struct actor *a,
 	duban_result result = problem_check(in, err);
 	if (result)
 		return result;
-	result = store_write(s, create, &x, err);
-	if (result)
-		json_decref(x.out);
-	else
-		*out = x.out;
-	return result;
+	return write_answer(s, create, &x, &x.out, out,
+			    err);
 }
 
 /* --- reading --- */
@@ -580,12 +576,8 @@ duban_result problem_transition(struct store *s, const struct actor *a,
 		return duban_fail(err, DUBAN_E_INVALID, "to",
 				  "to must be one of open, rectifying, "
 				  "rectified, returned, closed, reopened");
-	result = store_write(s, move, &x, err);
-	if (result)
-		json_decref(x.out);
-	else
-		*out = x.out;
-	return result;
+	return write_answer(s, move, &x, &x.out, out,
+			    err);
 }
 
 /* --- the ledger --- */

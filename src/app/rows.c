@@ -72,3 +72,17 @@ json_t *page_json(json_t *items, int64_t total, int page, int per_page)
 	return json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total",
 			 (json_int_t)total, "page", page, "per_page", per_page);
 }
+
+duban_result write_answer(struct store *s, store_work_fn fn, void *ctx,
+			  json_t **slot, json_t **out,
+			  struct duban_error *err)
+{
+	duban_result result = store_write(s, fn, ctx, err);
+	if (result) {
+		json_decref(*slot);
+		*slot = NULL;
+	} else {
+		*out = *slot;
+	}
+	return result;
+}

@@ -32,6 +32,15 @@ duban_result rows_json(struct store_stmt *st, const struct row_col *cols,
 const char *jstr(const json_t *obj, const char *key);
 int64_t jint(const json_t *obj, const char *key, int64_t dflt);
 
+/**
+ * Runs fn as a write unit whose answer it leaves in *slot (a field of
+ * ctx): on success the answer moves to *out, on failure it is dropped.
+ * Returns fn's result.
+ */
+duban_result write_answer(struct store *s, store_work_fn fn, void *ctx,
+			  json_t **slot, json_t **out,
+			  struct duban_error *err);
+
 /** A list answer: {"items": items, "total", "page", "per_page"}; steals items. */
 json_t *page_json(json_t *items, int64_t total, int page, int per_page);
 

@@ -556,12 +556,8 @@ duban_result task_create(struct store *s, const struct actor *a,
 	duban_result result = check_task(in, err);
 	if (result)
 		return result;
-	result = store_write(s, create_task, &x, err);
-	if (result)
-		json_decref(x.out);
-	else
-		*out = x.out;
-	return result;
+	return write_answer(s, create_task, &x, &x.out, out,
+			    err);
 }
 
 /* --- listing tasks --- */
@@ -1076,12 +1072,8 @@ duban_result report_submit(struct store *s, const struct actor *a,
 					  "indicator_values",
 					  "values must be finite numbers");
 	}
-	result = store_write(s, submit_report, &x, err);
-	if (result)
-		json_decref(x.out);
-	else
-		*out = x.out;
-	return result;
+	return write_answer(s, submit_report, &x, &x.out, out,
+			    err);
 }
 
 static duban_result review_report(struct store_conn *c, void *ctx,
@@ -1149,12 +1141,8 @@ duban_result report_review(struct store *s, const struct actor *a, int64_t id,
 	if ((result = text_require(in, "comment", 1, 5000,
 				   strcmp(d, "return") == 0, err)))
 		return result;
-	result = store_write(s, review_report, &x, err);
-	if (result)
-		json_decref(x.out);
-	else
-		*out = x.out;
-	return result;
+	return write_answer(s, review_report, &x, &x.out, out,
+			    err);
 }
 
 static duban_result list_reports(struct store_conn *c, void *ctx,
@@ -1293,12 +1281,8 @@ duban_result milestone_complete(struct store *s, const struct actor *a,
 	if (day > date_today())
 		return duban_fail(err, DUBAN_E_INVALID, "completed_on",
 				  "completed_on is in the future");
-	result = store_write(s, complete_milestone, &x, err);
-	if (result)
-		json_decref(x.out);
-	else
-		*out = x.out;
-	return result;
+	return write_answer(s, complete_milestone, &x, &x.out, out,
+			    err);
 }
 
 /* --- lights per unit --- */

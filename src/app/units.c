@@ -158,12 +158,8 @@ duban_result unit_create(struct store *s, const struct actor *a,
 	if (x.parent_id <= 0)
 		return duban_fail(err, DUBAN_E_INVALID, "parent_id",
 				  "parent_id is required");
-	result = store_write(s, create_unit, &x, err);
-	if (result)
-		json_decref(x.out);
-	else
-		*out = x.out;
-	return result;
+	return write_answer(s, create_unit, &x, &x.out, out,
+			    err);
 }
 
 static duban_result create_root(struct store_conn *c, void *ctx,
@@ -355,10 +351,6 @@ duban_result unit_update(struct store *s, const struct actor *a, int64_t id,
 	duban_result result = check_fields(in, true, err);
 	if (result)
 		return result;
-	result = store_write(s, update_unit, &u, err);
-	if (result)
-		json_decref(u.out);
-	else
-		*out = u.out;
-	return result;
+	return write_answer(s, update_unit, &u, &u.out, out,
+			    err);
 }

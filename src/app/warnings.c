@@ -345,10 +345,6 @@ duban_result warning_act(struct store *s, const struct actor *a, int64_t id,
 	}
 	if (result)
 		return result;
-	result = store_write(s, act, &x, err);
-	if (result)
-		json_decref(x.out);
-	else
-		*out = x.out;
-	return result;
+	return write_answer(s, act, &x, &x.out, out,
+			    err);
 }
