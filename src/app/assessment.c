@@ -493,20 +493,8 @@ static duban_result load_one(struct store_conn *c, const char *sql,
 			     const struct row_col *cols, int n, int64_t id,
 			     json_t **out, struct duban_error *err)
 {
-	struct store_stmt *st;
-	bool row = false;
-	duban_result result = store_prepare(c, sql, &st, err);
-	if (result)
-		return result;
-	store_bind_int(st, 1, id);
-	result = store_step(st, &row, err);
-	if (result == DUBAN_OK && !row)
-		result = duban_fail(err, DUBAN_E_NOT_FOUND, NULL,
-				    "no record with id %lld", (long long)id);
-	if (result == DUBAN_OK)
-		*out = row_json(st, cols, n);
-	store_reset(st);
-	return result;
+	return row_load(c, sql, id, cols, n,
+			"record", out, err);
 }
 
 struct record_ctx {

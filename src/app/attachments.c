@@ -195,22 +195,8 @@ static duban_result check_filename(const char *name, struct duban_error *err)
 static duban_result load_row(struct store_conn *c, int64_t id, json_t **out,
 			     struct duban_error *err)
 {
-	struct store_stmt *st;
-	bool row = false;
-	duban_result result =
-		store_prepare(c, ATTACHMENT_SELECT " WHERE id = ?", &st, err);
-	if (result)
-		return result;
-	store_bind_int(st, 1, id);
-	result = store_step(st, &row, err);
-	if (result == DUBAN_OK && !row)
-		result = duban_fail(err, DUBAN_E_NOT_FOUND, NULL,
-				    "no attachment with id %lld",
-				    (long long)id);
-	if (result == DUBAN_OK)
-		*out = row_json(st, attachment_cols, ATTACHMENT_NCOLS);
-	store_reset(st);
-	return result;
+	return row_load(c, ATTACHMENT_SELECT " WHERE id = ?", id, attachment_cols, ATTACHMENT_NCOLS,
+			"attachment", out, err);
 }
 
 struct create_ctx {

@@ -653,21 +653,8 @@ static const struct row_col item_cols[] = {
 static duban_result load_item(struct store_conn *c, int64_t id, json_t **out,
 			      struct duban_error *err)
 {
-	struct store_stmt *st;
-	bool row = false;
-	duban_result result =
-		store_prepare(c, ITEM_SELECT " WHERE i.id = ?", &st, err);
-	if (result)
-		return result;
-	store_bind_int(st, 1, id);
-	result = store_step(st, &row, err);
-	if (result == DUBAN_OK && !row)
-		result = duban_fail(err, DUBAN_E_NOT_FOUND, NULL,
-				    "no item with id %lld", (long long)id);
-	if (result == DUBAN_OK)
-		*out = row_json(st, item_cols, 9);
-	store_reset(st);
-	return result;
+	return row_load(c, ITEM_SELECT " WHERE i.id = ?", id, item_cols, 9,
+			"item", out, err);
 }
 
 struct item_ctx {

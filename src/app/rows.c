@@ -86,3 +86,23 @@ duban_result write_answer(struct store *s, store_work_fn fn, void *ctx,
 	}
 	return result;
 }
+
+duban_result row_load(struct store_conn *c, const char *sql, int64_t id,
+		      const struct row_col *cols, int n, const char *what,
+		      json_t **out, struct duban_error *err)
+{
+	struct store_stmt *st;
+	bool row = false;
+	duban_result result = store_prepare(c, sql, &st, err);
+	if (result)
+		return result;
+	store_bind_int(st, 1, id);
+	result = store_step(st, &row, err);
+	if (result == DUBAN_OK && !row)
+		result = duban_fail(err, DUBAN_E_NOT_FOUND, NULL,
+				    "no %s with id %lld", what, (long long)id);
+	if (result == DUBAN_OK)
+		*out = row_json(st, cols, n);
+	store_reset(st);
+	return result;
+}

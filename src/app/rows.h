@@ -24,6 +24,14 @@ struct row_col {
  */
 json_t *row_json(struct store_stmt *st, const struct row_col *cols, int n);
 
+/**
+ * Runs sql with its one parameter bound to id and builds the row; 404
+ * "no <what> with id N" when there is none.  *out is a new reference.
+ */
+duban_result row_load(struct store_conn *c, const char *sql, int64_t id,
+		      const struct row_col *cols, int n, const char *what,
+		      json_t **out, struct duban_error *err);
+
 /** Steps through all rows into an array of row_json objects. */
 duban_result rows_json(struct store_stmt *st, const struct row_col *cols,
 		       int n, json_t **out, struct duban_error *err);

@@ -35,21 +35,8 @@ static const struct row_col unit_cols[] = {
 static duban_result load_unit(struct store_conn *c, int64_t id, json_t **out,
 			      struct duban_error *err)
 {
-	struct store_stmt *st;
-	bool row = false;
-	duban_result result =
-		store_prepare(c, UNIT_SELECT " WHERE id = ?", &st, err);
-	if (result)
-		return result;
-	store_bind_int(st, 1, id);
-	result = store_step(st, &row, err);
-	if (result == DUBAN_OK && !row)
-		result = duban_fail(err, DUBAN_E_NOT_FOUND, NULL,
-				    "no unit with id %lld", (long long)id);
-	if (result == DUBAN_OK)
-		*out = row_json(st, unit_cols, UNIT_NCOLS);
-	store_reset(st);
-	return result;
+	return row_load(c, UNIT_SELECT " WHERE id = ?", id, unit_cols, UNIT_NCOLS,
+			"unit", out, err);
 }
 
 static duban_result check_fields(const json_t *in, bool partial,
