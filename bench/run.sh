@@ -147,10 +147,13 @@ f_ms=$(awk -v n="$FSYNC_ROWS" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", (b -
   --db-readers "$THREADS" --access-log 0 >"$OUT/serve.out" 2>"$OUT/serve.log" &
 DB_PID=$!
 PIDS+=($DB_PID)
-for _ in $(seq 100); do
+for _ in $(seq 300); do
   grep -q listening "$OUT/serve.out" 2>/dev/null && break
+  kill -0 $DB_PID 2>/dev/null || break
   sleep 0.1
 done
+grep -q listening "$OUT/serve.out" 2>/dev/null ||
+  { echo "bench: duban did not start; see $OUT/serve.log" >&2; tail -5 "$OUT/serve.log" >&2; exit 1; }
 BASE=http://127.0.0.1:$PORT
 TOKEN=$(curl -sf -X POST "$BASE/api/v1/session" \
   -d "{\"username\":\"admin\",\"password\":\"$PASSWORD\"}" |
@@ -171,6 +174,21 @@ read -r g_rps g_p50 g_p99 g_err < <(run_wrk get_task "$CONNS" bench/wrk/get_task
 read -r p_rps p_p50 p_p99 p_err < <(run_wrk page "$CONNS" bench/wrk/page.lua "$BASE")
 read -r w_rps w_p50 w_p99 w_err < <(run_wrk report "$CONNS" bench/wrk/report.lua "$BASE")
 read -r l_rps l_p50 l_p99 l_err < <(run_wrk lights 1 bench/wrk/lights.lua "$BASE")
+# the ledger over the million problems, and its workbook, one request
+# each; private memory sampled while the workbook is made
+ledger_s=$(curl -sf -o /dev/null -w "%{time_total}" \
+  -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/campaigns/1/ledger?as_of=$AS_OF" || echo 0)
+anon_peak=0
+(while kill -0 $DB_PID 2>/dev/null; do
+  awk '/^RssAnon:/ { print $2 }' "/proc/$DB_PID/status"; sleep 0.1
+done >"$OUT/anon.txt") &
+SAMPLER=$!
+xlsx_s=$(curl -sf -o "$OUT/ledger.xlsx" -w "%{time_total}" --max-time 120 \
+  -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/campaigns/1/ledger.xlsx?as_of=$AS_OF" || echo 0)
+kill $SAMPLER 2>/dev/null || true
+wait $SAMPLER 2>/dev/null || true
+anon_peak=$(sort -n "$OUT/anon.txt" | tail -1)
+xlsx_rows=$(sqlite3 "$DB" "SELECT count(*) FROM problems WHERE campaign_id = 1" 2>/dev/null || echo 0)
 metrics=$(curl -sf "$BASE/metrics" -H "Authorization: Bearer $TOKEN" || true)
 batches=$(awk '/^duban_db_write_batches_total/ { print $2 }' <<<"$metrics")
 writes=$(awk '/^duban_db_writes_total/ { print $2 }' <<<"$metrics")
@@ -194,6 +212,9 @@ mb() { awk -v k="$1" 'BEGIN { printf "%.0f MB", k / 1024 }'; }
   echo "| GET /campaigns/1/lights ($TASKS tasks), 1 conn | $l_rps | | | $l_p50 | $l_p99 | $l_err |"
   echo
   echo "- lights, first request after the warm-up: $(awk -v s="$lights_one" 'BEGIN { printf "%.0f ms", s * 1000 }')"
+  echo "- ledger of $xlsx_rows problems: $(awk -v s="$ledger_s" 'BEGIN { printf "%.0f ms", s * 1000 }');" \
+    "ledger.xlsx: $(awk -v s="$xlsx_s" 'BEGIN { printf "%.1f s", s }'), $(stat -c %s "$OUT/ledger.xlsx" 2>/dev/null | awk '{ printf "%.0f MB", $1 / 1048576 }')," \
+    "private memory up to $(mb "${anon_peak:-0}") while it was made"
   echo "- group commit: $writes writes in $batches transactions" \
     "($(awk -v w="$writes" -v b="$batches" 'BEGIN { printf "%.1f", (b ? w / b : 0) }') per COMMIT)," \
     "$(awk -v s="$commit_s" -v b="$batches" 'BEGIN { printf "%.2f", (b ? s * 1000 / b : 0) }') ms per COMMIT"
