@@ -107,12 +107,8 @@ static duban_result get_ledger_xlsx(struct http_request *r)
 				    NULL, &fd, &size, &r->err);
 	if (result)
 		return result;
-	r->raw = xmalloc(size ? size : 1);
-	ssize_t got = size ? pread(fd, r->raw, size, 0) : 0;
-	close(fd);
-	if (got < 0 || (size_t)got != size)
-		return duban_fail(&r->err, DUBAN_E_IO, NULL,
-				  "unable to read the workbook back");
+	/* streamed from the (already unlinked) file, not read into memory */
+	r->raw_fd = fd;
 	r->raw_len = size;
 	r->raw_type = "application/vnd.openxmlformats-officedocument."
 		      "spreadsheetml.sheet";

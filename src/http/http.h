@@ -85,6 +85,7 @@ struct http_request {
 	json_t *resp;
 	char *raw; /* a non-JSON body (malloc'd), with raw_type */
 	const char *raw_static; /* or one that is never freed (embedded) */
+	int raw_fd;		/* or an open file (> 0) of raw_len bytes */
 	size_t raw_len;
 	const char *raw_type;
 	char set_cookie[256];

@@ -262,8 +262,25 @@ static enum MHD_Result respond(struct http_request *r, size_t *bytes)
 		r->raw_type = NULL;
 		r->raw_static = NULL;
 		r->nheaders = 0;
+		if (r->raw_fd > 0)
+			close(r->raw_fd);
+		r->raw_fd = 0;
 	}
-	if (r->raw_static) {
+	if (r->raw_fd > 0) {
+		/* a file (a large export): MHD reads it as it sends and
+		 * closes it when done, so it never sits in memory */
+		len = r->raw_len;
+		resp = MHD_create_response_from_fd(len, r->raw_fd);
+		if (!resp) {
+			close(r->raw_fd);
+			len = 0;
+			resp = MHD_create_response_from_buffer(
+				0, (void *)"", MHD_RESPMEM_PERSISTENT);
+			r->status = 500;
+		}
+		r->raw_fd = 0;
+		type = r->raw_type;
+	} else if (r->raw_static) {
 		/* embedded, never freed: MHD sends it in place */
 		len = r->raw_len;
 		resp = MHD_create_response_from_buffer(
@@ -481,6 +498,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 	json_decref(cs->req.err_detail);
 	free(cs->req.raw);
 	free(cs->req.body);
+	if (cs->req.raw_fd > 0)
+		close(cs->req.raw_fd);
 	free(cs);
 	*con_cls = NULL;
 	__atomic_fetch_sub(&srv->in_flight, 1, __ATOMIC_RELAXED);
