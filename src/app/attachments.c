@@ -287,14 +287,20 @@ static duban_result may_read(struct store_conn *c, const struct actor *a,
 					    "unable to check attachment %lld",
 					    (long long)id);
 	result = store_prepare(c,
-			       "SELECT DISTINCT p.unit_id FROM"
+			       "SELECT p.unit_id FROM"
 			       " problem_attachments pa JOIN problems p ON"
 			       " p.id = pa.problem_id WHERE"
-			       " pa.attachment_id = ? ORDER BY p.unit_id",
+			       " pa.attachment_id = ?"
+			       " UNION SELECT t.lead_unit_id FROM"
+			       " report_attachments ra JOIN reports r ON"
+			       " r.id = ra.report_id JOIN tasks t ON"
+			       " t.id = r.task_id WHERE ra.attachment_id = ?"
+			       " ORDER BY 1",
 			       &st, err);
 	if (result)
 		return result;
 	store_bind_int(st, 1, id);
+	store_bind_int(st, 2, id);
 	while ((result = store_step(st, &row, err)) == DUBAN_OK && row &&
 	       n < sizeof(units) / sizeof(units[0]))
 		units[n++] = store_col_int(st, 0);
@@ -430,6 +436,74 @@ duban_result attachment_link_problem(struct store_conn *c,
 	result = audit_append(c, a, "problem", problem_id, unit_id, "attach",
 			      NULL, rec, err);
 	json_decref(rec);
+	return result;
+}
+
+duban_result attachment_link_report(struct store_conn *c,
+				    const struct actor *a, int64_t report_id,
+				    int64_t unit_id, const json_t *ids,
+				    const char *field,
+				    struct duban_error *err)
+{
+	size_t i;
+	json_t *v, *rec;
+	duban_result result = DUBAN_OK;
+	if (!json_array_size(ids))
+		return DUBAN_OK;
+	json_array_foreach(ids, i, v)
+	{
+		struct store_stmt *st;
+		json_t *meta = NULL;
+		int64_t id = json_integer_value(v);
+		result = load_row(c, id, &meta, err);
+		if (result == DUBAN_E_NOT_FOUND)
+			return duban_fail(err, DUBAN_E_INVALID, field,
+					  "no attachment with id %lld",
+					  (long long)id);
+		if (result)
+			return result;
+		result = may_read(c, a, id, jint(meta, "unit_id", 0), err);
+		json_decref(meta);
+		if (result)
+			return result;
+		result = store_prepare(c,
+				       "INSERT INTO report_attachments"
+				       " (report_id, attachment_id, linked_by,"
+				       " linked_at) VALUES (?, ?, ?, ?)",
+				       &st, err);
+		if (result)
+			return result;
+		store_bind_int(st, 1, report_id);
+		store_bind_int(st, 2, id);
+		store_bind_int(st, 3, a->user_id);
+		store_bind_int(st, 4, (int64_t)time(NULL));
+		if ((result = store_run(st, err)))
+			return result;
+	}
+	rec = json_pack("{s:O}", "attachment_ids", ids);
+	result = audit_append(c, a, "report", report_id, unit_id, "attach",
+			      NULL, rec, err);
+	json_decref(rec);
+	return result;
+}
+
+duban_result attachment_report_ids(struct store_conn *c, int64_t report_id,
+				   json_t **out, struct duban_error *err)
+{
+	struct store_stmt *st;
+	bool row = false;
+	duban_result result = store_prepare(
+		c,
+		"SELECT attachment_id FROM report_attachments WHERE"
+		" report_id = ? ORDER BY attachment_id",
+		&st, err);
+	if (result)
+		return result;
+	store_bind_int(st, 1, report_id);
+	*out = json_array();
+	while ((result = store_step(st, &row, err)) == DUBAN_OK && row)
+		json_array_append_new(*out, json_integer(store_col_int(st, 0)));
+	store_reset(st);
 	return result;
 }
 

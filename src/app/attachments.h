@@ -68,6 +68,21 @@ duban_result attachment_link_problem(struct store_conn *c,
  * Inside a unit: gives each event of a problem's history (objects with
  * "id") its "attachments": [{id, filename, content_type, size, sha256}].
  */
+/**
+ * Links the attachments of ids (checked with attachment_ids_check) to a
+ * monthly report of a task led by unit_id, inside the caller's write unit;
+ * the actor must be able to read each.
+ */
+duban_result attachment_link_report(struct store_conn *c,
+				    const struct actor *a, int64_t report_id,
+				    int64_t unit_id, const json_t *ids,
+				    const char *field,
+				    struct duban_error *err);
+
+/** The ids of the attachments linked to a report, as a new JSON array. */
+duban_result attachment_report_ids(struct store_conn *c, int64_t report_id,
+				   json_t **out, struct duban_error *err);
+
 duban_result attachment_problem_history(struct store_conn *c,
 					int64_t problem_id, json_t *history,
 					struct duban_error *err);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/attachments.h"
 #include "app/audit.h"
 #include "app/campaigns.h"
 #include "app/rows.h"
@@ -842,6 +843,11 @@ static duban_result report_values(struct store_conn *c, json_t *report,
 	if ((result = rows_json(st, cols, 2, &vals, err)))
 		return result;
 	json_object_set_new(report, "indicator_values", vals);
+	json_t *att = NULL;
+	if ((result = attachment_report_ids(c, jint(report, "id", 0), &att,
+					    err)))
+		return result;
+	json_object_set_new(report, "attachment_ids", att);
 	return DUBAN_OK;
 }
 
@@ -1026,6 +1032,11 @@ static duban_result submit_report(struct store_conn *c, void *ctx,
 			goto out;
 		}
 	}
+	if ((result = attachment_link_report(
+		     c, x->a, rid, jint(task, "lead_unit_id", 0),
+		     json_object_get(x->in, "attachment_ids"), "attachment_ids",
+		     err)))
+		goto out;
 	if ((result = load_report(c, rid, &x->out, err)))
 		goto out;
 	result = audit_append(c, x->a, "report", rid, jint(task, "lead_unit_id", 0),
@@ -1049,6 +1060,10 @@ duban_result report_submit(struct store *s, const struct actor *a,
 	if (!period_valid(jstr(in, "period"), &first, &last))
 		return duban_fail(err, DUBAN_E_INVALID, "period",
 				  "period must be a month as YYYY-MM");
+	if ((result = attachment_ids_check(json_object_get(in,
+							   "attachment_ids"),
+					   "attachment_ids", err)))
+		return result;
 	if ((result = text_require(in, "summary", 1, 10000, true, err)) ||
 	    (result = text_require(in, "blockers", 0, 10000, false, err)) ||
 	    (result = text_require(in, "next_steps", 0, 10000, false, err)) ||

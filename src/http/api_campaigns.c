@@ -253,6 +253,7 @@ static const struct field_spec report_fields[] = {
 	{ "period", F_STR, true },	     { "summary", F_STR, true },
 	{ "indicator_values", F_ARR, false }, { "blockers", F_STR, false },
 	{ "next_steps", F_STR, false },	     { "reason", F_STR, false },
+	{ "attachment_ids", F_ARR, false },
 	{ NULL, F_ANY, false },
 };
 

@@ -523,6 +523,17 @@ static const char v11[] =
 	" status, due_on);"
 	"DROP INDEX problems_campaign;";
 
+/* Version 12: evidence attached to monthly reports. */
+static const char v12[] =
+	"CREATE TABLE report_attachments ("
+	" report_id @BIGINT@ NOT NULL REFERENCES reports(id),"
+	" attachment_id @BIGINT@ NOT NULL REFERENCES attachments(id),"
+	" linked_by @BIGINT@,"
+	" linked_at @BIGINT@ NOT NULL,"
+	" PRIMARY KEY (report_id, attachment_id));"
+	"CREATE INDEX report_attachments_attachment ON"
+	" report_attachments(attachment_id);";
+
 const struct schema_migration schema_migrations[] = {
 	{ 1, v1, v1_sqlite, v1_pg },
 	{ 2, v2, NULL, NULL },
@@ -535,5 +546,6 @@ const struct schema_migration schema_migrations[] = {
 	{ 9, v9, NULL, NULL },
 	{ 10, v10, NULL, NULL },
 	{ 11, v11, NULL, NULL },
+	{ 12, v12, NULL, NULL },
 	{ 0, NULL, NULL, NULL },
 };

@@ -214,3 +214,33 @@ def test_size_limit_is_413(make_server):
     assert len(big) > 2048
     err = assert_error(upload(t.office, big), 413)
     assert "2048" in err["message"]
+
+
+def test_linked_to_a_monthly_report(tree, campaign):
+    """Evidence uploaded with a report is listed on it and readable by the
+    report's lead unit above the uploader, never outside the tree."""
+    r = tree.office.post("/api/v1/tasks", json={
+        "campaign_id": campaign["id"],
+        "category_code": campaign["categories"][0]["code"],
+        "title": "开复工项目", "lead_unit_id": tree.a,
+        "starts_on": "2026-01-01", "due_on": "2026-12-31"})
+    assert r.status_code == 201, r.text
+    task = r.json()
+    photo = must_upload(tree.liaison_a, png(seed=41), "开工现场.png")
+    r = tree.liaison_a.post(f"/api/v1/tasks/{task['id']}/reports", json={
+        "period": "2026-03", "summary": "已开工",
+        "attachment_ids": [photo["id"]]})
+    assert r.status_code == 201, r.text
+    assert r.json()["attachment_ids"] == [photo["id"]]
+    reports = tree.office.get(f"/api/v1/tasks/{task['id']}/reports").json()
+    assert reports["items"][0]["attachment_ids"] == [photo["id"]]
+    assert tree.office.get(
+        f"/api/v1/attachments/{photo['id']}").content == png(seed=41)
+    assert tree.liaison_x.get(
+        f"/api/v1/attachments/{photo['id']}").status_code == 403
+    # an unknown attachment is refused and nothing is written
+    r = tree.liaison_a.post(f"/api/v1/tasks/{task['id']}/reports", json={
+        "period": "2026-04", "summary": "x", "attachment_ids": [999999]})
+    assert_error(r, 422, field="attachment_ids")
+    reports = tree.office.get(f"/api/v1/tasks/{task['id']}/reports").json()
+    assert [x["period"] for x in reports["items"]] == ["2026-03"]
