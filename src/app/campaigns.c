@@ -765,13 +765,8 @@ duban_result item_review(struct store *s, const struct actor *a, int64_t id,
 			 struct duban_error *err)
 {
 	struct item_ctx x = { a, id, in, NULL };
-	const char *d = jstr(in, "decision");
 	duban_result result;
-	if (!d || (strcmp(d, "approve") != 0 && strcmp(d, "return") != 0))
-		return duban_fail(err, DUBAN_E_INVALID, "decision",
-				  "decision must be approve or return");
-	if ((result = text_require(in, "comment", 1, 2000,
-				   strcmp(d, "return") == 0, err)))
+	if ((result = review_input(in, "approve", 2000, err)))
 		return result;
 	return write_answer(s, review_item, &x, &x.out, out,
 			    err);

@@ -1148,13 +1148,8 @@ duban_result report_review(struct store *s, const struct actor *a, int64_t id,
 			   struct duban_error *err)
 {
 	struct report_ctx x = { a, id, in, NULL };
-	const char *d = jstr(in, "decision");
 	duban_result result;
-	if (!d || (strcmp(d, "accept") != 0 && strcmp(d, "return") != 0))
-		return duban_fail(err, DUBAN_E_INVALID, "decision",
-				  "decision must be accept or return");
-	if ((result = text_require(in, "comment", 1, 5000,
-				   strcmp(d, "return") == 0, err)))
+	if ((result = review_input(in, "accept", 5000, err)))
 		return result;
 	return write_answer(s, review_report, &x, &x.out, out,
 			    err);

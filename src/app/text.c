@@ -109,3 +109,14 @@ duban_result field_number(const json_t *obj, const char *list, int idx,
 	*out = json_number_value(v);
 	return DUBAN_OK;
 }
+
+duban_result review_input(const json_t *in, const char *yes, size_t max,
+			  struct duban_error *err)
+{
+	const char *d = json_string_value(json_object_get(in, "decision"));
+	if (!d || (strcmp(d, yes) != 0 && strcmp(d, "return") != 0))
+		return duban_fail(err, DUBAN_E_INVALID, "decision",
+				  "decision must be %s or return", yes);
+	return text_require(in, "comment", 1, max, strcmp(d, "return") == 0,
+			    err);
+}

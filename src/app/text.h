@@ -44,6 +44,13 @@ duban_result field_number(const json_t *obj, const char *list, int idx,
 			  const char *key, double *out,
 			  struct duban_error *err);
 
+/**
+ * A review's input {decision, comment}: decision must be `yes` or
+ * "return", and a return needs a comment of at most max characters.
+ */
+duban_result review_input(const json_t *in, const char *yes, size_t max,
+			  struct duban_error *err);
+
 /** Writes "list[i].key" (or "key") into buf. */
 void field_name(char *buf, size_t n, const char *list, int idx,
 		const char *key);
