@@ -144,7 +144,8 @@ f_ms=$(awk -v n="$FSYNC_ROWS" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", (b -
 
 # --- duban -------------------------------------------------------------------
 "$DUBAN" serve --db "$OUT/run.db" --listen 127.0.0.1:$PORT --threads "$THREADS" \
-  --db-readers "$THREADS" --access-log 0 >"$OUT/serve.out" 2>"$OUT/serve.log" &
+  --db-readers "$THREADS" --access-log 0 --public-rate 1000000 \
+  >"$OUT/serve.out" 2>"$OUT/serve.log" &
 DB_PID=$!
 PIDS+=($DB_PID)
 for _ in $(seq 300); do
@@ -174,6 +175,8 @@ read -r g_rps g_p50 g_p99 g_err < <(run_wrk get_task "$CONNS" bench/wrk/get_task
 read -r p_rps p_p50 p_p99 p_err < <(run_wrk page "$CONNS" bench/wrk/page.lua "$BASE")
 read -r w_rps w_p50 w_p99 w_err < <(run_wrk report "$CONNS" bench/wrk/report.lua "$BASE")
 read -r l_rps l_p50 l_p99 l_err < <(run_wrk lights 1 bench/wrk/lights.lua "$BASE")
+read -r t_rps t_p50 t_p99 t_err < <(run_wrk transition "$CONNS" bench/wrk/transition.lua "$BASE")
+read -r c_rps c_p50 c_p99 c_err < <(run_wrk complaint "$CONNS" bench/wrk/complaint.lua "$BASE")
 # the ledger over the million problems, and its workbook, one request
 # each; private memory sampled while the workbook is made
 ledger_s=$(curl -sf -o /dev/null -w "%{time_total}" \
@@ -210,6 +213,8 @@ mb() { awk -v k="$1" 'BEGIN { printf "%.0f MB", k / 1024 }'; }
   echo "| GET /tasks page of 25 from a county, $CONNS conns | $p_rps | $(ratio "$p_rps" "$n_rps") | nginx | $p_p50 | $p_p99 | $p_err |"
   echo "| POST /tasks/{id}/reports (durable), $CONNS conns | $w_rps | $(ratio "$w_rps" "$f_rate") | fsync | $w_p50 | $w_p99 | $w_err |"
   echo "| GET /campaigns/1/lights ($TASKS tasks), 1 conn | $l_rps | | | $l_p50 | $l_p99 | $l_err |"
+  echo "| POST /problems/{id}/transition (durable), $CONNS conns | $t_rps | $(ratio "$t_rps" "$f_rate") | fsync | $t_p50 | $t_p99 | $t_err |"
+  echo "| POST /public/complaints (durable), $CONNS conns | $c_rps | $(ratio "$c_rps" "$f_rate") | fsync | $c_p50 | $c_p99 | $c_err |"
   echo
   echo "- lights, first request after the warm-up: $(awk -v s="$lights_one" 'BEGIN { printf "%.0f ms", s * 1000 }')"
   echo "- ledger of $xlsx_rows problems: $(awk -v s="$ledger_s" 'BEGIN { printf "%.0f ms", s * 1000 }');" \
