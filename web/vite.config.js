@@ -64,6 +64,17 @@ export default defineConfig({
     // the binary embeds every file: keep the set small and predictable
     reportCompressedSize: true,
     chunkSizeWarningLimit: 600,
+    rollupOptions: {
+      output: {
+        // a chunk shared by pages is named after one of its modules; the
+        // Element Plus ones would all be called "css" (its style entries)
+        chunkFileNames: (chunk) => `assets/${chunk.name === 'css' ? 'ui' : '[name]'}-[hash].js`,
+        assetFileNames: (asset) => {
+          const name = (asset.names && asset.names[0]) || asset.name || ''
+          return `assets/${/^css\./.test(name) ? 'ui' : '[name]'}-[hash][extname]`
+        },
+      },
+    },
   },
   server: {
     // `npm run dev` next to `make run`: the API is the real server

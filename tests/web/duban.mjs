@@ -139,3 +139,56 @@ export function watchConsole(page, allowed = []) {
   page.on('pageerror', (err) => errors.push(`page error: ${err.message}`))
   return errors
 }
+
+/**
+ * Logs in over the API and resolves with call(method, path, body), which
+ * sends the bearer token and resolves with the parsed answer (throwing,
+ * with the server's error, on a status >= 400).  For setting up what a
+ * test does not drive through the screens.
+ */
+export async function apiAs(url, username, password) {
+  const r = await fetch(url + '/api/v1/session', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  })
+  const s = await r.json()
+  if (!r.ok) throw new Error(`login ${username}: ${r.status} ${JSON.stringify(s)}`)
+  return async (method, path, body) => {
+    const res = await fetch(url + path, {
+      method,
+      headers: { Authorization: `Bearer ${s.token}`, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    const type = res.headers.get('content-type') || ''
+    const data = type.includes('json') ? await res.json() : await res.text()
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(data)}`)
+    return data
+  }
+}
+
+/** Today in China Standard Time, YYYY-MM-DD, plus n days. */
+export function dayCST(n = 0) {
+  return new Date(Date.now() + 8 * 3600 * 1000 + n * 86400000).toISOString().slice(0, 10)
+}
+
+/**
+ * Types a date into an Element Plus date picker, found by its accessible
+ * name (the pickers' aria-label), and closes its panel.
+ */
+export async function fillDate(scope, name, ymd) {
+  const input = scope.getByRole('combobox', { name, exact: true })
+  await input.click()
+  await input.fill(ymd)
+  await input.press('Enter')
+}
+
+/**
+ * A screenshot into test-artifacts/web: the full page from the top (the
+ * sticky header stays put), or what is on screen (full: false, for dialogs).
+ */
+export async function screenshot(page, name, { full = true } = {}) {
+  if (full) await page.evaluate(() => window.scrollTo(0, 0))
+  await page.waitForTimeout(300) // let transitions settle
+  await page.screenshot({ path: join(artifactsDir(), `${name}.png`), fullPage: full })
+}

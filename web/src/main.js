@@ -1,7 +1,8 @@
 import { createApp } from 'vue'
 import App from './App.vue'
 import { router } from './router.js'
-import { i18n } from './i18n/index.js'
+import { i18n, languageReady } from './i18n/index.js'
 import './styles.css'
 
-createApp(App).use(i18n).use(router).mount('#app')
+// mount in the remembered language (English is fetched first when chosen)
+languageReady.then(() => createApp(App).use(i18n).use(router).mount('#app'))

@@ -12,6 +12,8 @@ import {
 import { CanvasRenderer } from 'echarts/renderers'
 import { onBeforeUnmount, onMounted, shallowRef, watch } from 'vue'
 
+export { echarts }
+
 echarts.use([
   CustomChart,
   LineChart,
