@@ -82,8 +82,18 @@ describe('web app', { timeout: 180000 }, () => {
     const dlg = page.getByRole('dialog', { name: '新建下级单位' })
     await dlg.waitFor()
     await dlg.getByTestId('unit-form-name').fill(name)
-    await dlg.getByTestId('unit-form-kind').click()
-    await page.getByRole('option', { name: kindLabel, exact: true }).click()
+    // the dialog may already propose the kind (the level below the
+    // parent's); otherwise open the select and pick it in the open list
+    const kind = dlg.getByTestId('unit-form-kind')
+    if (!((await kind.textContent()) || '').includes(kindLabel)) {
+      await kind.click()
+      await page.locator('.el-select-dropdown__item:visible')
+        .filter({ hasText: new RegExp(`^\\s*${kindLabel.replace(/[()]/g, '\\$&')}\\s*$`) })
+        .first().click()
+    }
+    await page.locator('.el-select-dropdown:visible').first()
+      .waitFor({ state: 'hidden', timeout: 2000 })
+      .catch(() => {})
     await dlg.getByTestId('unit-form-code').fill(code)
     if (shotName) await shot(shotName)
     await dlg.getByTestId('unit-form-submit').click()
