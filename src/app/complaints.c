@@ -674,6 +674,23 @@ duban_result complaint_get(struct store *s, const struct actor *a,
 	return result;
 }
 
+/*
+ * What every staff move ends with: the history event, the complaint as it
+ * now stands in *out, and the audit record of before and after.
+ */
+static duban_result record_move(struct store_conn *c, const struct actor *a,
+				int64_t id, json_t *before, const char *event_name,
+				const char *note, const char *action,
+				json_t **out, struct duban_error *err)
+{
+	duban_result result;
+	if ((result = event(c, id, a, event_name, note, err)) ||
+	    (result = load(c, "c.id = ?", id, NULL, out, err)))
+		return result;
+	return audit_complaint(c, a, id, jint(*out, "owner_unit_id", 0),
+			       action, before, *out, err);
+}
+
 static duban_result assign(struct store_conn *c, void *ctx,
 			   struct duban_error *err)
 {
@@ -717,11 +734,8 @@ static duban_result assign(struct store_conn *c, void *ctx,
 	char note[64];
 	snprintf(note, sizeof(note), "unit %lld, due %s", (long long)unit,
 		 due_s);
-	if ((result = event(c, x->id, x->a, "assigned", note, err)) ||
-	    (result = load(c, "c.id = ?", x->id, NULL, &x->out, err)))
-		goto out;
-	result = audit_complaint(c, x->a, x->id, unit, "assign", before,
-				 x->out, err);
+	result = record_move(c, x->a, x->id, before, "assigned", note,
+			     "assign", &x->out, err);
 out:
 	json_decref(before);
 	return result;
@@ -772,13 +786,10 @@ static duban_result reply(struct store_conn *c, void *ctx,
 	store_bind_int(st, 3, (int64_t)time(NULL));
 	store_bind_int(st, 4, x->a->user_id);
 	store_bind_int(st, 5, x->id);
-	if ((result = store_run(st, err)) ||
-	    (result = event(c, x->id, x->a, "replied", NULL, err)) ||
-	    (result = load(c, "c.id = ?", x->id, NULL, &x->out, err)))
+	if ((result = store_run(st, err)))
 		goto out;
-	result = audit_complaint(c, x->a, x->id,
-				 jint(before, "owner_unit_id", 0), "reply",
-				 before, x->out, err);
+	result = record_move(c, x->a, x->id, before, "replied", NULL, "reply",
+			     &x->out, err);
 out:
 	json_decref(before);
 	return result;
@@ -815,14 +826,10 @@ static duban_result callback(struct store_conn *c, void *ctx,
 	store_bind_str(st, 1, jstr(x->in, "note"));
 	store_bind_int(st, 2, (int64_t)time(NULL));
 	store_bind_int(st, 3, x->id);
-	if ((result = store_run(st, err)) ||
-	    (result = event(c, x->id, x->a, "callback", jstr(x->in, "note"),
-			    err)) ||
-	    (result = load(c, "c.id = ?", x->id, NULL, &x->out, err)))
+	if ((result = store_run(st, err)))
 		goto out;
-	result = audit_complaint(c, x->a, x->id,
-				 jint(before, "owner_unit_id", 0), "callback",
-				 before, x->out, err);
+	result = record_move(c, x->a, x->id, before, "callback",
+			     jstr(x->in, "note"), "callback", &x->out, err);
 out:
 	json_decref(before);
 	return result;

@@ -385,20 +385,6 @@ static duban_result group_create_unit(struct store_conn *c, void *ctx,
 			    "create", NULL, x->out, err);
 }
 
-static duban_result finish_write(struct store *s, store_work_fn fn,
-				 void *ctx, json_t **slot, json_t **out,
-				 struct duban_error *err)
-{
-	duban_result result = store_write(s, fn, ctx, err);
-	if (result) {
-		json_decref(*slot);
-		*slot = NULL;
-		return result;
-	}
-	*out = *slot;
-	return DUBAN_OK;
-}
-
 duban_result inspection_group_create(struct store *s, const struct actor *a,
 				     int64_t campaign_id, const json_t *in,
 				     json_t **out, struct duban_error *err)
@@ -407,7 +393,7 @@ duban_result inspection_group_create(struct store *s, const struct actor *a,
 	duban_result result = check_group_input(in, true, err);
 	if (result)
 		return result;
-	return finish_write(s, group_create_unit, &x, &x.out, out, err);
+	return write_answer(s, group_create_unit, &x, &x.out, out, err);
 }
 
 static duban_result group_update_unit(struct store_conn *c, void *ctx,
@@ -482,7 +468,7 @@ duban_result inspection_group_update(struct store *s, const struct actor *a,
 	duban_result result = check_group_input(in, false, err);
 	if (result)
 		return result;
-	return finish_write(s, group_update_unit, &x, &x.out, out, err);
+	return write_answer(s, group_update_unit, &x, &x.out, out, err);
 }
 
 static duban_result group_get_unit(struct store_conn *c, void *ctx,
@@ -497,26 +483,12 @@ static duban_result group_get_unit(struct store_conn *c, void *ctx,
 				  false, &m, err);
 }
 
-static duban_result finish_read(struct store *s, store_work_fn fn,
-				void *ctx, json_t **slot, json_t **out,
-				struct duban_error *err)
-{
-	duban_result result = store_read(s, fn, ctx, err);
-	if (result) {
-		json_decref(*slot);
-		*slot = NULL;
-		return result;
-	}
-	*out = *slot;
-	return DUBAN_OK;
-}
-
 duban_result inspection_group_get(struct store *s, const struct actor *a,
 				  int64_t id, json_t **out,
 				  struct duban_error *err)
 {
 	struct group_ctx x = { a, id, NULL, NULL };
-	return finish_read(s, group_get_unit, &x, &x.out, out, err);
+	return read_answer(s, group_get_unit, &x, &x.out, out, err);
 }
 
 struct list_ctx {
@@ -586,7 +558,7 @@ duban_result inspection_group_list(struct store *s, const struct actor *a,
 {
 	struct list_ctx x = { a, campaign_id, 0, page, per_page, VISIT_GROUP,
 			      NULL };
-	return finish_read(s, group_list_unit, &x, &x.out, out, err);
+	return read_answer(s, group_list_unit, &x, &x.out, out, err);
 }
 
 /* --- linked leaders --- */
@@ -703,7 +675,7 @@ duban_result leader_link_create(struct store *s, const struct actor *a,
 	    (result = check_id_list(json_object_get(in, "unit_ids"),
 				    "unit_ids", 1, MAX_LINK_UNITS, err)))
 		return result;
-	return finish_write(s, link_create_unit, &x, &x.out, out, err);
+	return write_answer(s, link_create_unit, &x, &x.out, out, err);
 }
 
 static duban_result link_update_unit(struct store_conn *c, void *ctx,
@@ -768,7 +740,7 @@ duban_result leader_link_update(struct store *s, const struct actor *a,
 	    (units && (result = check_id_list(units, "unit_ids", 1,
 					      MAX_LINK_UNITS, err))))
 		return result;
-	return finish_write(s, link_update_unit, &x, &x.out, out, err);
+	return write_answer(s, link_update_unit, &x, &x.out, out, err);
 }
 
 static duban_result link_get_unit(struct store_conn *c, void *ctx,
@@ -791,7 +763,7 @@ duban_result leader_link_get(struct store *s, const struct actor *a,
 			     struct duban_error *err)
 {
 	struct group_ctx x = { a, id, NULL, NULL };
-	return finish_read(s, link_get_unit, &x, &x.out, out, err);
+	return read_answer(s, link_get_unit, &x, &x.out, out, err);
 }
 
 static duban_result link_list_unit(struct store_conn *c, void *ctx,
@@ -869,7 +841,7 @@ duban_result leader_link_list(struct store *s, const struct actor *a,
 					  "another leader's links");
 		x.leader_id = a->user_id;
 	}
-	return finish_read(s, link_list_unit, &x, &x.out, out, err);
+	return read_answer(s, link_list_unit, &x, &x.out, out, err);
 }
 
 /* --- visits and their findings --- */
@@ -1312,7 +1284,7 @@ duban_result visit_create(struct store *s, const struct actor *a,
 	if (day > date_today())
 		return duban_fail(err, DUBAN_E_INVALID, "visited_on",
 				  "visited_on is in the future");
-	return finish_write(s, visit_create_unit, &x, &x.out, out, err);
+	return write_answer(s, visit_create_unit, &x, &x.out, out, err);
 }
 
 /* What the actor may see of visit v: all, or only its own units. */
@@ -1379,7 +1351,7 @@ duban_result visit_get(struct store *s, const struct actor *a, int64_t id,
 		       int32_t as_of, json_t **out, struct duban_error *err)
 {
 	struct visit_ctx x = { a, VISIT_GROUP, id, as_of, NULL, NULL };
-	return finish_read(s, visit_get_unit, &x, &x.out, out, err);
+	return read_answer(s, visit_get_unit, &x, &x.out, out, err);
 }
 
 static duban_result findings_unit(struct store_conn *c, void *ctx,
@@ -1435,7 +1407,7 @@ duban_result visit_add_findings(struct store *s, const struct actor *a,
 		check_findings(json_object_get(in, "findings"), 1, err);
 	if (result)
 		return result;
-	return finish_write(s, findings_unit, &x, &x.out, out, err);
+	return write_answer(s, findings_unit, &x, &x.out, out, err);
 }
 
 static duban_result visit_list_unit(struct store_conn *c, void *ctx,
@@ -1516,5 +1488,5 @@ duban_result visit_list(struct store *s, const struct actor *a,
 			int per_page, json_t **out, struct duban_error *err)
 {
 	struct list_ctx x = { a, owner_id, 0, page, per_page, owner, NULL };
-	return finish_read(s, visit_list_unit, &x, &x.out, out, err);
+	return read_answer(s, visit_list_unit, &x, &x.out, out, err);
 }

@@ -73,11 +73,9 @@ json_t *page_json(json_t *items, int64_t total, int page, int per_page)
 			 (json_int_t)total, "page", page, "per_page", per_page);
 }
 
-duban_result write_answer(struct store *s, store_work_fn fn, void *ctx,
-			  json_t **slot, json_t **out,
-			  struct duban_error *err)
+static duban_result hand_over(duban_result result, json_t **slot,
+			      json_t **out)
 {
-	duban_result result = store_write(s, fn, ctx, err);
 	if (result) {
 		json_decref(*slot);
 		*slot = NULL;
@@ -85,6 +83,20 @@ duban_result write_answer(struct store *s, store_work_fn fn, void *ctx,
 		*out = *slot;
 	}
 	return result;
+}
+
+duban_result read_answer(struct store *s, store_work_fn fn, void *ctx,
+			 json_t **slot, json_t **out,
+			 struct duban_error *err)
+{
+	return hand_over(store_read(s, fn, ctx, err), slot, out);
+}
+
+duban_result write_answer(struct store *s, store_work_fn fn, void *ctx,
+			  json_t **slot, json_t **out,
+			  struct duban_error *err)
+{
+	return hand_over(store_write(s, fn, ctx, err), slot, out);
 }
 
 duban_result row_load(struct store_conn *c, const char *sql, int64_t id,

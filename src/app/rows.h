@@ -49,6 +49,11 @@ duban_result write_answer(struct store *s, store_work_fn fn, void *ctx,
 			  json_t **slot, json_t **out,
 			  struct duban_error *err);
 
+/** Like write_answer(), for a read unit. */
+duban_result read_answer(struct store *s, store_work_fn fn, void *ctx,
+			 json_t **slot, json_t **out,
+			 struct duban_error *err);
+
 /** A list answer: {"items": items, "total", "page", "per_page"}; steals items. */
 json_t *page_json(json_t *items, int64_t total, int page, int per_page);
 
