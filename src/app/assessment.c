@@ -1099,14 +1099,15 @@ static duban_result gather_units(struct store_conn *c, struct rk *r,
 static duban_result gather_tasks(struct store_conn *c, struct rk *r,
 				 struct duban_error *err)
 {
-	struct taskset ts;
+	struct taskset_ref ref;
 	struct store_stmt *st;
 	bool row = false;
 	int64_t *first_sub = NULL;
-	duban_result result = taskset_load(c, r->m.id, NULL, &r->m.params,
-					   r->at, &ts, err);
+	duban_result result = taskset_campaign(c, r->m.id, &r->m.params,
+					   r->at, &ref, err);
 	if (result)
 		return result;
+	const struct taskset *ts = ref.ts;
 	/* the months of the period and the day each month's report is due */
 	int y0, m0, d0, y1, m1, d1;
 	date_to_ymd(r->first, &y0, &m0, &d0);
@@ -1127,7 +1128,7 @@ static duban_result gather_tasks(struct store_conn *c, struct rk *r,
 				NULL) != DUBAN_OK)
 			due[k] = me[k] + r->m.params.report_due_workday;
 	}
-	first_sub = xcalloc(ts.n * (size_t)months + 1, sizeof(*first_sub));
+	first_sub = xcalloc(ts->n * (size_t)months + 1, sizeof(*first_sub));
 	char p0[8], p1[8];
 	snprintf(p0, sizeof(p0), "%04u-%02u", (unsigned)y0 % 10000u,
 		 (unsigned)m0 % 100u);
@@ -1146,7 +1147,7 @@ static duban_result gather_tasks(struct store_conn *c, struct rk *r,
 	store_bind_str(st, 2, p0);
 	store_bind_str(st, 3, p1);
 	while ((result = store_step(st, &row, err)) == DUBAN_OK && row) {
-		struct ts_task *t = taskset_find(&ts, store_col_int(st, 0));
+		const struct ts_task *t = taskset_find(ts, store_col_int(st, 0));
 		const char *p = store_col_text(st, 1);
 		if (!t || !p || strlen(p) != 7)
 			continue;
@@ -1154,14 +1155,14 @@ static duban_result gather_tasks(struct store_conn *c, struct rk *r,
 		    mm = (int)strtol(p + 5, NULL, 10);
 		int k = (yy - y0) * 12 + (mm - m0);
 		if (k >= 0 && k < months)
-			first_sub[(size_t)(t - ts.t) * (size_t)months +
+			first_sub[(size_t)(t - ts->t) * (size_t)months +
 				  (size_t)k] = store_col_int(st, 2);
 	}
 	store_reset(st);
 	if (result)
 		goto out;
-	for (size_t i = 0; i < ts.n; i++) {
-		struct ts_task *t = &ts.t[i];
+	for (size_t i = 0; i < ts->n; i++) {
+		const struct ts_task *t = &ts->t[i];
 		struct au *u = au_find(r, t->lead_unit_id);
 		if (!u || t->starts_on > r->at)
 			continue;
@@ -1182,7 +1183,7 @@ static duban_result gather_tasks(struct store_conn *c, struct rk *r,
 	}
 out:
 	free(first_sub);
-	taskset_release(&ts);
+	taskset_ref_release(&ref);
 	return result;
 }
 

@@ -428,7 +428,7 @@ static duban_result campaign_texts(struct draft *d, struct duban_error *err)
 static duban_result progress_sections(struct draft *d, json_t *red_part,
 				      struct duban_error *err)
 {
-	struct taskset ts;
+	struct taskset_ref ref;
 	struct store_stmt *st;
 	bool row = false;
 	char day[32], at[11];
@@ -436,15 +436,16 @@ static duban_result progress_sections(struct draft *d, json_t *red_part,
 		overdue = 0;
 	double progress = 0;
 	size_t started = 0, nred = 0;
-	duban_result result = taskset_load(d->c, d->m.id, NULL, &d->m.params,
-					   d->at, &ts, err);
+	duban_result result = taskset_campaign(d->c, d->m.id, &d->m.params,
+					   d->at, &ref, err);
 	if (result)
 		return result;
-	for (size_t i = 0; i < ts.n; i++) {
-		lights[ts.t[i].light]++;
-		if (ts.t[i].starts_on <= d->at) {
+	const struct taskset *ts = ref.ts;
+	for (size_t i = 0; i < ts->n; i++) {
+		lights[ts->t[i].light]++;
+		if (ts->t[i].starts_on <= d->at) {
 			started++;
-			progress += ts.t[i].progress;
+			progress += ts->t[i].progress;
 		}
 	}
 	date_format(d->at, at);
@@ -475,7 +476,7 @@ static duban_result progress_sections(struct draft *d, json_t *red_part,
 	     fmt("截至%s，%s共部署任务%zu项，已启动任务平均进度%.1f%%；其中"
 		 "绿灯%lld项、黄灯%lld项、红灯%lld项。整改台账共登记问题%lld"
 		 "个，已整改销号%lld个，销号率%.1f%%；逾期未整改%lld个。",
-		 day, d->campaign_title, ts.n,
+		 day, d->campaign_title, ts->n,
 		 started ? progress / (double)started : 0.0,
 		 (long long)lights[0], (long long)lights[1],
 		 (long long)lights[2], (long long)problems, (long long)closed,
@@ -492,7 +493,7 @@ static duban_result progress_sections(struct draft *d, json_t *red_part,
 		goto out;
 	store_bind_int(st, 1, d->m.id);
 	while ((result = store_step(st, &row, err)) == DUBAN_OK && row) {
-		struct ts_task *t = taskset_find(&ts, store_col_int(st, 0));
+		const struct ts_task *t = taskset_find(ts, store_col_int(st, 0));
 		if (!t || t->light != LIGHT_RED)
 			continue;
 		if (++nred <= MAX_LISTED)
@@ -542,7 +543,7 @@ static duban_result progress_sections(struct draft *d, json_t *red_part,
 		     fmt("另有%zu个逾期问题，详见整改台账。",
 			 nover - MAX_LISTED));
 out:
-	taskset_release(&ts);
+	taskset_ref_release(&ref);
 	return result;
 }
 

@@ -118,16 +118,17 @@ static duban_result public_targets(struct store_conn *c, struct public_ctx *x,
 				   const struct light_params *params,
 				   struct duban_error *err)
 {
-	struct taskset ts;
+	struct taskset_ref ref;
 	struct store_stmt *st;
 	bool row = false;
 	json_t *tasks = json_array();
-	duban_result result = taskset_load(c, x->id, NULL, params, x->as_of,
-					   &ts, err);
+	duban_result result = taskset_campaign(c, x->id, params, x->as_of,
+					   &ref, err);
 	if (result) {
 		json_decref(tasks);
 		return result;
 	}
+	const struct taskset *ts = ref.ts;
 	result = store_prepare(c,
 			       "SELECT t.id, t.parent_id, t.category_code,"
 			       " t.title, t.lead_unit_id, u.name, t.starts_on,"
@@ -146,7 +147,7 @@ static duban_result public_targets(struct store_conn *c, struct public_ctx *x,
 	};
 	while ((result = store_step(st, &row, err)) == DUBAN_OK && row) {
 		json_t *t = row_json(st, tcols, 8);
-		struct ts_task *tt = taskset_find(&ts, jint(t, "id", 0));
+		const struct ts_task *tt = taskset_find(ts, jint(t, "id", 0));
 		json_object_set_new(t, "progress",
 				    json_real(tt ? round(tt->progress * 10) /
 							   10
@@ -217,14 +218,14 @@ static duban_result public_targets(struct store_conn *c, struct public_ctx *x,
 				/* the taskset loaded them in this same order */
 				int64_t iid = jint(o, "id", 0);
 				const struct ts_indicator *ind =
-					next_ind < ts.nind &&
-							ts.ind[next_ind].id == iid
-						? &ts.ind[next_ind]
+					next_ind < ts->nind &&
+							ts->ind[next_ind].id == iid
+						? &ts->ind[next_ind]
 						: NULL;
-				for (size_t j = 0; !ind && j < ts.nind; j++)
-					if (ts.ind[j].id == iid)
-						ind = &ts.ind[j];
-				next_ind = ind ? (size_t)(ind - ts.ind) + 1 : 0;
+				for (size_t j = 0; !ind && j < ts->nind; j++)
+					if (ts->ind[j].id == iid)
+						ind = &ts->ind[j];
+				next_ind = ind ? (size_t)(ind - ts->ind) + 1 : 0;
 				json_object_set_new(
 					o, "value",
 					ind && ind->has_value
@@ -237,7 +238,7 @@ static duban_result public_targets(struct store_conn *c, struct public_ctx *x,
 		store_reset(st);
 	}
 out:
-	taskset_release(&ts);
+	taskset_ref_release(&ref);
 	if (result)
 		json_decref(tasks);
 	else

@@ -159,7 +159,7 @@ static duban_result full_task(struct store_conn *c, const struct actor *a,
 	json_t *t = NULL, *co = NULL, *inds = NULL, *mss = NULL;
 	struct store_stmt *st;
 	struct campaign_meta m;
-	struct taskset ts = { 0 };
+	struct taskset_ref ref = { 0 };
 	duban_result result = load_task_row(c, id, &t, err);
 	if (result)
 		return result;
@@ -198,11 +198,12 @@ static duban_result full_task(struct store_conn *c, const struct actor *a,
 	store_bind_int(st, 1, id);
 	if ((result = rows_json(st, ms_cols, 6, &mss, err)))
 		goto out;
-	result = taskset_load(c, m.id, jstr(t, "path"), &m.params, as_of, &ts,
-			      err);
+	const char *path = jstr(t, "path");
+	result = taskset_subtrees(c, m.id, &path, 1, &m.params, as_of, &ref,
+				  err);
 	if (result)
 		goto out;
-	struct ts_task *tt = taskset_find(&ts, id);
+	const struct ts_task *tt = taskset_find(ref.ts, id);
 	if (tt) {
 		put_light(t, tt);
 		size_t i;
@@ -211,8 +212,8 @@ static duban_result full_task(struct store_conn *c, const struct actor *a,
 		{
 			json_t *val = json_null();
 			for (size_t k = 0; k < tt->ind_count; k++) {
-				struct ts_indicator *ind =
-					&ts.ind[tt->ind_first + k];
+				const struct ts_indicator *ind =
+					&ref.ts->ind[tt->ind_first + k];
 				if (ind->id == jint(v, "id", 0) &&
 				    ind->has_value)
 					val = json_real(ind->value);
@@ -228,7 +229,7 @@ static duban_result full_task(struct store_conn *c, const struct actor *a,
 	*out = t;
 	t = NULL;
 out:
-	taskset_release(&ts);
+	taskset_ref_release(&ref);
 	json_decref(t);
 	json_decref(co);
 	json_decref(inds);
@@ -648,7 +649,7 @@ static int bind_visible(struct store_stmt *st, struct list_ctx *l)
 /* Lights for the tasks of one campaign, loaded once per campaign. */
 struct light_cache {
 	int64_t campaign_id;
-	struct taskset ts;
+	struct taskset_ref ref;
 	bool loaded;
 };
 
@@ -666,7 +667,7 @@ static duban_result lights_for(struct store_conn *c, const struct actor *a,
 	duban_result result;
 	if (lc->loaded && lc->campaign_id == campaign)
 		return DUBAN_OK;
-	taskset_release(&lc->ts);
+	taskset_ref_release(&lc->ref);
 	lc->loaded = false;
 	/* reading rights were checked per task; the meta is for params */
 	result = campaign_meta_load(c, a, campaign, false, &m, NULL);
@@ -682,12 +683,12 @@ static duban_result lights_for(struct store_conn *c, const struct actor *a,
 				break;
 			paths[n++] = jstr(r, "path");
 		}
-		result = taskset_load_paths(c, campaign, paths, n, &m.params,
-					    as_of, &lc->ts, err);
+		result = taskset_subtrees(c, campaign, paths, n, &m.params,
+					  as_of, &lc->ref, err);
 		free(paths);
 	} else {
-		result = taskset_load(c, campaign, NULL, &m.params, as_of,
-				      &lc->ts, err);
+		result = taskset_campaign(c, campaign, &m.params, as_of,
+					  &lc->ref, err);
 	}
 	if (result)
 		return result;
@@ -760,7 +761,9 @@ static duban_result list_tasks(struct store_conn *c, void *ctx,
 				    err);
 		if (result)
 			break;
-		struct ts_task *tt = taskset_find(&lc.ts, jint(t, "id", 0));
+		const struct ts_task *tt =
+			lc.ref.ts ? taskset_find(lc.ref.ts, jint(t, "id", 0))
+				  : NULL;
 		if (f->light >= 0 && (!tt || (int)tt->light != f->light))
 			continue;
 		if (f->light >= 0) {
@@ -783,7 +786,7 @@ static duban_result list_tasks(struct store_conn *c, void *ctx,
 	l->out = page_json(items, total, f->page, f->per_page);
 	items = NULL;
 out:
-	taskset_release(&lc.ts);
+	taskset_ref_release(&lc.ref);
 	json_decref(items);
 	return result;
 }
@@ -1331,7 +1334,7 @@ static duban_result compute_lights(struct store_conn *c, void *ctx,
 {
 	struct lights_ctx *l = ctx;
 	struct campaign_meta m;
-	struct taskset ts;
+	struct taskset_ref ref;
 	struct store_stmt *st;
 	struct unit_count *units = NULL;
 	size_t n = 0, cap = 0;
@@ -1340,9 +1343,10 @@ static duban_result compute_lights(struct store_conn *c, void *ctx,
 	duban_result result = campaign_meta_load(c, l->a, l->id, false, &m, err);
 	if (result)
 		return result;
-	if ((result = taskset_load(c, l->id, NULL, &m.params, l->as_of, &ts,
-				   err)))
-		return result;
+	if ((result = taskset_campaign(c, l->id, &m.params, l->as_of, &ref,
+				       err)))
+		goto out;
+	const struct taskset *ts = ref.ts;
 	/* the units in the actor's scope, to count per lead unit and to
 	 * roll up along their paths */
 	result = store_prepare(c,
@@ -1367,8 +1371,8 @@ static duban_result compute_lights(struct store_conn *c, void *ctx,
 	if (result)
 		goto out;
 	json_t *red = json_array();
-	for (size_t i = 0; i < ts.n; i++) {
-		struct ts_task *t = &ts.t[i];
+	for (size_t i = 0; i < ts->n; i++) {
+		const struct ts_task *t = &ts->t[i];
 		struct unit_count key = { .id = t->lead_unit_id };
 		struct unit_count *u =
 			n ? bsearch(&key, units, n, sizeof(*units), cmp_unit)
@@ -1426,8 +1430,8 @@ static duban_result compute_lights(struct store_conn *c, void *ctx,
 			json_object_set(it, "category_code",
 					json_object_get(row_t,
 							"category_code"));
-			struct ts_task *t =
-				taskset_find(&ts, jint(it, "task_id", 0));
+			const struct ts_task *t =
+				taskset_find(ts, jint(it, "task_id", 0));
 			json_object_set_new(it, "progress",
 					    json_real(round1(t->progress)));
 			json_decref(row_t);
@@ -1461,23 +1465,26 @@ static duban_result compute_lights(struct store_conn *c, void *ctx,
 	store_reset(st);
 	for (size_t k = 0; result == DUBAN_OK && k < nchild; k++) {
 		struct campaign_meta cm;
-		struct taskset cts;
+		struct taskset_ref cref;
 		int64_t ct[3] = { 0, 0, 0 };
 		if (campaign_meta_load(c, l->a, child_ids[k], false, &cm,
 				       NULL) != DUBAN_OK)
 			continue;
-		if ((result = taskset_load(c, child_ids[k], NULL, &cm.params,
-					   l->as_of, &cts, err)))
+		if ((result = taskset_campaign(c, child_ids[k], &cm.params,
+					       l->as_of, &cref, err))) {
+			taskset_ref_release(&cref);
 			break;
-		for (size_t i = 0; i < cts.n; i++) {
-			struct unit_count key = { .id = cts.t[i].lead_unit_id };
+		}
+		for (size_t i = 0; i < cref.ts->n; i++) {
+			const struct ts_task *t = &cref.ts->t[i];
+			struct unit_count key = { .id = t->lead_unit_id };
 			if (n && bsearch(&key, units, n, sizeof(*units),
 					 cmp_unit)) {
-				ct[cts.t[i].light]++;
-				total[cts.t[i].light]++;
+				ct[t->light]++;
+				total[t->light]++;
 			}
 		}
-		taskset_release(&cts);
+		taskset_ref_release(&cref);
 		json_array_append_new(
 			adopted,
 			json_pack("{s:I, s:I, s:{s:I, s:I, s:I}}",
@@ -1508,7 +1515,7 @@ static duban_result compute_lights(struct store_conn *c, void *ctx,
 			   (json_int_t)total[1], "red", (json_int_t)total[2]);
 out:
 	free(units);
-	taskset_release(&ts);
+	taskset_ref_release(&ref);
 	return result;
 }
 
@@ -1658,7 +1665,7 @@ static duban_result compute_rollup(struct store_conn *c, void *ctx,
 {
 	struct rollup_ctx *x = ctx;
 	struct campaign_meta m;
-	struct taskset ts;
+	struct taskset_ref ref;
 	struct store_stmt *st;
 	int32_t first, last;
 	struct rollup_row *cats = NULL, *units = NULL;
@@ -1670,14 +1677,17 @@ static duban_result compute_rollup(struct store_conn *c, void *ctx,
 		return result;
 	period_parse(x->period, &first, &last);
 	int32_t at = last < x->as_of ? last : x->as_of;
-	if ((result = taskset_load(c, x->id, NULL, &m.params, at, &ts, err)))
+	if ((result = taskset_campaign(c, x->id, &m.params, at, &ref, err))) {
+		taskset_ref_release(&ref);
 		return result;
+	}
+	const struct taskset *ts = ref.ts;
 	/* the months of the period, and which (task, month) had a report */
 	int y0, mo0, d0, y1, mo1, d1;
 	date_to_ymd(first, &y0, &mo0, &d0);
 	date_to_ymd(last, &y1, &mo1, &d1);
 	int months = (y1 - y0) * 12 + (mo1 - mo0) + 1;
-	reported = xcalloc(ts.n * (size_t)months + 1, sizeof(*reported));
+	reported = xcalloc(ts->n * (size_t)months + 1, sizeof(*reported));
 	char p0[8], p1[8];
 	snprintf(p0, sizeof(p0), "%04u-%02u", (unsigned)y0 % 10000u,
 		 (unsigned)mo0 % 100u);
@@ -1696,7 +1706,7 @@ static duban_result compute_rollup(struct store_conn *c, void *ctx,
 	store_bind_str(st, 2, p0);
 	store_bind_str(st, 3, p1);
 	while ((result = store_step(st, &row, err)) == DUBAN_OK && row) {
-		struct ts_task *t = taskset_find(&ts, store_col_int(st, 0));
+		const struct ts_task *t = taskset_find(ts, store_col_int(st, 0));
 		const char *p = store_col_text(st, 1);
 		if (!t || !p || strlen(p) != 7)
 			continue;
@@ -1704,7 +1714,7 @@ static duban_result compute_rollup(struct store_conn *c, void *ctx,
 								    NULL, 10);
 		int k = (yy - y0) * 12 + (mm - mo0);
 		if (k >= 0 && k < months)
-			reported[(size_t)(t - ts.t) * (size_t)months +
+			reported[(size_t)(t - ts->t) * (size_t)months +
 				 (size_t)k] = true;
 	}
 	store_reset(st);
@@ -1718,8 +1728,8 @@ static duban_result compute_rollup(struct store_conn *c, void *ctx,
 	if (!all && (result = units_in_scope(c, x->a, &scope_ids, &nscope,
 					     err)))
 		goto out;
-	for (size_t i = 0; i < ts.n; i++) {
-		struct ts_task *t = &ts.t[i];
+	for (size_t i = 0; i < ts->n; i++) {
+		const struct ts_task *t = &ts->t[i];
 		char unit_key[32];
 		if (!all && (!nscope || !bsearch(&t->lead_unit_id, scope_ids,
 						 nscope, sizeof(int64_t),
@@ -1774,7 +1784,7 @@ out:
 	free(reported);
 	free(cats);
 	free(units);
-	taskset_release(&ts);
+	taskset_ref_release(&ref);
 	return result;
 }
 

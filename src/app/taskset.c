@@ -1,11 +1,14 @@
 #include "app/taskset.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app/workcal.h"
 #include "base/date.h"
+#include "base/log.h"
 #include "base/xalloc.h"
 
 #define GROW(arr, n, cap)                                              \
@@ -49,7 +52,7 @@ static bool day_of(struct store_stmt *st, int col, struct day_memo *m,
 	return true;
 }
 
-struct ts_task *taskset_find(struct taskset *ts, int64_t id)
+const struct ts_task *taskset_find(const struct taskset *ts, int64_t id)
 {
 	size_t lo = 0, hi = ts->n;
 	while (lo < hi) {
@@ -60,6 +63,13 @@ struct ts_task *taskset_find(struct taskset *ts, int64_t id)
 			hi = mid;
 	}
 	return lo < ts->n && ts->t[lo].id == id ? &ts->t[lo] : NULL;
+}
+
+/* taskset_find() on a set this file is still computing */
+static struct ts_task *find_mut(struct taskset *ts, int64_t id)
+{
+	const struct ts_task *t = taskset_find(ts, id);
+	return t ? &ts->t[t - ts->t] : NULL;
 }
 
 void taskset_release(struct taskset *ts)
@@ -445,7 +455,7 @@ static struct ts_task *task_near(struct taskset *ts, size_t *pos, int64_t id)
 		return &ts->t[*pos];
 	if (*pos + 1 < ts->n && ts->t[*pos + 1].id == id)
 		return &ts->t[++*pos];
-	struct ts_task *t = taskset_find(ts, id);
+	struct ts_task *t = find_mut(ts, id);
 	if (t)
 		*pos = (size_t)(t - ts->t);
 	return t;
@@ -688,7 +698,7 @@ static void compute(struct taskset *ts, int32_t as_of)
 		t->progress = t->nchildren ? t->child_sum / t->nchildren
 					   : leaf_progress(ts, t);
 		struct ts_task *p =
-			t->parent_id ? taskset_find(ts, t->parent_id) : NULL;
+			t->parent_id ? find_mut(ts, t->parent_id) : NULL;
 		if (p) {
 			p->nchildren++;
 			p->child_sum += t->progress;
@@ -717,4 +727,443 @@ static void compute(struct taskset *ts, int32_t as_of)
 				t->red_since = ms->due_on + 1;
 		}
 	}
+}
+
+/*
+ * The cache of whole campaigns' sets.
+ *
+ * An entry is a campaign's set computed for one day's light inputs from
+ * the data at one stamp (campaign_stamps, moved on by triggers by every
+ * write of any process to what the set is computed from).  A request reads
+ * the stamp in its own snapshot: an entry with that stamp and those inputs
+ * holds exactly what the request would compute.  Inside a write unit the
+ * cache is neither read nor filled: what that unit sees may never commit.
+ *
+ * Entries are shared by reference: replacing or evicting one only unlinks
+ * it, and the last reference frees it.  Requests that need a whole
+ * campaign (its lights, red tasks, roll-ups) fill the cache with what they
+ * computed anyway; requests that need a few subtrees (a task, a page) load
+ * just those on a miss and leave the whole campaign to the builder thread,
+ * which spends at most a fifth of its time building (after a build of T
+ * it rests 4 T; what is asked for meanwhile is built after the rest), so
+ * that a stream of writes does not keep a core busy.
+ */
+struct ts_entry {
+	uint64_t store;
+	int64_t campaign, stamp;
+	struct light_inputs in;
+	struct taskset ts;
+	int refs;
+	bool linked;
+	uint64_t used;
+};
+
+struct ts_job {
+	struct store *s;
+	int64_t campaign;
+	struct light_params params;
+	int32_t as_of;
+};
+
+#define BUILD_PAUSE 4 /* the builder rests BUILD_PAUSE times a build's time */
+
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t wake; /* by taskset_cache_start() */
+	_Atomic bool on; /* read without the lock */
+	bool stopping, job_ready;
+	pthread_t builder;
+	struct ts_job job;
+	uint64_t next_build_ns;
+	size_t max_entries, max_tasks;
+	struct ts_entry **e;
+	size_t n, tasks;
+	uint64_t tick;
+	struct taskset_cache_stats stats;
+} cache = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+static bool same_inputs(const struct light_inputs *a,
+			const struct light_inputs *b)
+{
+	return a->as_of == b->as_of && a->due_soon_until == b->due_soon_until &&
+	       a->report_window_passed == b->report_window_passed &&
+	       a->prev_month_start == b->prev_month_start &&
+	       a->prev_month_end == b->prev_month_end &&
+	       strcmp(a->prev_period, b->prev_period) == 0;
+}
+
+static void entry_free(struct ts_entry *e)
+{
+	taskset_release(&e->ts);
+	free(e);
+}
+
+/* under cache.lock: unlinks entry i; frees it when nobody holds it */
+static void unlink_at(size_t i)
+{
+	struct ts_entry *e = cache.e[i];
+	cache.tasks -= e->ts.n;
+	cache.e[i] = cache.e[--cache.n];
+	e->linked = false;
+	if (e->refs == 0)
+		entry_free(e);
+}
+
+/* under cache.lock: the entry for this key, or its index in *at (-1) */
+static struct ts_entry *entry_find(uint64_t store, int64_t campaign,
+				   const struct light_inputs *in,
+				   ptrdiff_t *at)
+{
+	for (size_t i = 0; i < cache.n; i++) {
+		struct ts_entry *e = cache.e[i];
+		if (e->store == store && e->campaign == campaign &&
+		    same_inputs(&e->in, in)) {
+			*at = (ptrdiff_t)i;
+			return e;
+		}
+	}
+	*at = -1;
+	return NULL;
+}
+
+/* The entry computed at stamp, held; NULL when there is none.  *newer says
+ * whether the cache already holds a later stamp (no build needed). */
+static struct ts_entry *entry_get(uint64_t store, int64_t campaign,
+				  int64_t stamp, const struct light_inputs *in,
+				  bool *newer)
+{
+	ptrdiff_t at;
+	pthread_mutex_lock(&cache.lock);
+	struct ts_entry *e = entry_find(store, campaign, in, &at);
+	*newer = e && e->stamp > stamp;
+	if (e && e->stamp == stamp) {
+		e->refs++;
+		e->used = ++cache.tick;
+		cache.stats.hits++;
+	} else {
+		e = NULL;
+		cache.stats.misses++;
+	}
+	pthread_mutex_unlock(&cache.lock);
+	return e;
+}
+
+/* Links e (held by the caller or not) unless a later one is there. */
+static void entry_put(struct ts_entry *e)
+{
+	ptrdiff_t at;
+	pthread_mutex_lock(&cache.lock);
+	struct ts_entry *old = entry_find(e->store, e->campaign, &e->in, &at);
+	if (old && old->stamp >= e->stamp) {
+		pthread_mutex_unlock(&cache.lock);
+		return; /* stays the caller's alone */
+	}
+	if (old)
+		unlink_at((size_t)at);
+	/* make room, least recently used first */
+	while (cache.n &&
+	       (cache.n >= cache.max_entries ||
+		cache.tasks + e->ts.n > cache.max_tasks)) {
+		size_t lru = 0;
+		for (size_t i = 1; i < cache.n; i++)
+			if (cache.e[i]->used < cache.e[lru]->used)
+				lru = i;
+		unlink_at(lru);
+	}
+	if (e->ts.n <= cache.max_tasks) {
+		cache.e[cache.n++] = e;
+		cache.tasks += e->ts.n;
+		e->linked = true;
+		e->used = ++cache.tick;
+	}
+	pthread_mutex_unlock(&cache.lock);
+}
+
+static void entry_drop(struct ts_entry *e)
+{
+	pthread_mutex_lock(&cache.lock);
+	bool gone = --e->refs == 0 && !e->linked;
+	pthread_mutex_unlock(&cache.lock);
+	if (gone)
+		entry_free(e);
+}
+
+static duban_result read_stamp(struct store_conn *c, int64_t campaign,
+			       int64_t *stamp, bool *found,
+			       struct duban_error *err)
+{
+	struct store_stmt *st;
+	duban_result result = store_prepare(
+		c, "SELECT stamp FROM campaign_stamps WHERE campaign_id = ?",
+		&st, err);
+	if (result)
+		return result;
+	store_bind_int(st, 1, campaign);
+	return store_one_int(st, stamp, found, err);
+}
+
+/* Loads a whole campaign into a new entry at stamp, held once. */
+static duban_result entry_load(struct store_conn *c, int64_t campaign,
+			       int64_t stamp, const struct light_inputs *in,
+			       const struct light_params *params,
+			       struct ts_entry **out, struct duban_error *err)
+{
+	struct ts_entry *e = xcalloc(1, sizeof(*e));
+	duban_result result = taskset_load(c, campaign, NULL, params,
+					   in->as_of, &e->ts, err);
+	if (result) {
+		free(e);
+		return result;
+	}
+	e->store = store_serial(store_conn_store(c));
+	e->campaign = campaign;
+	e->stamp = stamp;
+	e->in = *in;
+	e->refs = 1;
+	*out = e;
+	return DUBAN_OK;
+}
+
+/*
+ * The cached entry for this request's snapshot, held (*e), or NULL with
+ * *stamp and *found for filling it; *newer when a later one is cached.
+ */
+static duban_result cache_lookup(struct store_conn *c, int64_t campaign,
+				 const struct light_params *params,
+				 int32_t as_of, struct light_inputs *in,
+				 int64_t *stamp, bool *found, bool *newer,
+				 struct ts_entry **e, struct duban_error *err)
+{
+	duban_result result;
+	*e = NULL;
+	*found = *newer = false;
+	if (!cache.on || store_conn_writing(c))
+		return DUBAN_OK;
+	if ((result = workcal_light_inputs(in, as_of, params, err)) ||
+	    (result = read_stamp(c, campaign, stamp, found, err)))
+		return result;
+	if (*found)
+		*e = entry_get(store_serial(store_conn_store(c)), campaign,
+			       *stamp, in, newer);
+	return DUBAN_OK;
+}
+
+static void ref_entry(struct taskset_ref *ref, struct ts_entry *e)
+{
+	ref->entry = e;
+	ref->ts = &e->ts;
+}
+
+duban_result taskset_campaign(struct store_conn *c, int64_t campaign_id,
+			      const struct light_params *params,
+			      int32_t as_of, struct taskset_ref *ref,
+			      struct duban_error *err)
+{
+	struct light_inputs in;
+	struct ts_entry *e;
+	int64_t stamp = 0;
+	bool found, newer;
+	memset(ref, 0, sizeof(*ref));
+	duban_result result = cache_lookup(c, campaign_id, params, as_of, &in,
+					   &stamp, &found, &newer, &e, err);
+	if (result)
+		return result;
+	if (e) {
+		ref_entry(ref, e);
+		return DUBAN_OK;
+	}
+	if (!found) {
+		result = taskset_load(c, campaign_id, NULL, params, as_of,
+				      &ref->own, err);
+		ref->ts = &ref->own;
+		return result;
+	}
+	if ((result = entry_load(c, campaign_id, stamp, &in, params, &e, err)))
+		return result;
+	entry_put(e);
+	ref_entry(ref, e);
+	return DUBAN_OK;
+}
+
+/* Hands the builder a campaign to build (the latest asked for wins). */
+static void build_later(struct store_conn *c, int64_t campaign,
+			const struct light_params *params, int32_t as_of)
+{
+	pthread_mutex_lock(&cache.lock);
+	if (cache.on && !cache.stopping) {
+		cache.job = (struct ts_job){ store_conn_store(c), campaign,
+					     *params, as_of };
+		cache.job_ready = true;
+		pthread_cond_signal(&cache.wake);
+	}
+	pthread_mutex_unlock(&cache.lock);
+}
+
+duban_result taskset_subtrees(struct store_conn *c, int64_t campaign_id,
+			      const char *const *paths, size_t n,
+			      const struct light_params *params,
+			      int32_t as_of, struct taskset_ref *ref,
+			      struct duban_error *err)
+{
+	struct light_inputs in;
+	struct ts_entry *e;
+	int64_t stamp = 0;
+	bool found, newer;
+	memset(ref, 0, sizeof(*ref));
+	duban_result result = cache_lookup(c, campaign_id, params, as_of, &in,
+					   &stamp, &found, &newer, &e, err);
+	if (result)
+		return result;
+	if (e) {
+		ref_entry(ref, e);
+		return DUBAN_OK;
+	}
+	if (found && !newer)
+		build_later(c, campaign_id, params, as_of);
+	result = taskset_load_paths(c, campaign_id, paths, n, params, as_of,
+				    &ref->own, err);
+	ref->ts = &ref->own;
+	return result;
+}
+
+void taskset_ref_release(struct taskset_ref *ref)
+{
+	if (ref->entry)
+		entry_drop(ref->entry);
+	taskset_release(&ref->own);
+	memset(ref, 0, sizeof(*ref));
+}
+
+static duban_result build_work(struct store_conn *c, void *ctx,
+			       struct duban_error *err)
+{
+	const struct ts_job *job = ctx;
+	struct light_inputs in;
+	struct ts_entry *e;
+	int64_t stamp = 0;
+	bool found, newer;
+	duban_result result =
+		cache_lookup(c, job->campaign, &job->params, job->as_of, &in,
+			     &stamp, &found, &newer, &e, err);
+	if (result || !found || newer || e) {
+		if (e)
+			entry_drop(e); /* someone was first */
+		return result;
+	}
+	if ((result = entry_load(c, job->campaign, stamp, &in, &job->params,
+				 &e, err)))
+		return result;
+	entry_put(e);
+	entry_drop(e);
+	pthread_mutex_lock(&cache.lock);
+	cache.stats.builds++;
+	pthread_mutex_unlock(&cache.lock);
+	return DUBAN_OK;
+}
+
+/* under cache.lock: waits for a job and for the end of the rest after the
+ * last build; false when stopping */
+static bool wait_for_job(void)
+{
+	for (;;) {
+		if (cache.stopping)
+			return false;
+		uint64_t now = now_ns();
+		if (cache.job_ready && now >= cache.next_build_ns)
+			return true;
+		if (!cache.job_ready) {
+			pthread_cond_wait(&cache.wake, &cache.lock);
+			continue;
+		}
+		struct timespec until = {
+			.tv_sec = (time_t)(cache.next_build_ns / 1000000000u),
+			.tv_nsec = (long)(cache.next_build_ns % 1000000000u),
+		};
+		pthread_cond_timedwait(&cache.wake, &cache.lock, &until);
+	}
+}
+
+static void *builder(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&cache.lock);
+	while (wait_for_job()) {
+		struct ts_job job = cache.job;
+		cache.job_ready = false;
+		pthread_mutex_unlock(&cache.lock);
+		struct duban_error err;
+		uint64_t t0 = now_ns();
+		if (store_read(job.s, build_work, &job, &err))
+			log_write(LOG_WARN, "taskset cache: campaign %lld: %s",
+				  (long long)job.campaign, err.message);
+		uint64_t t1 = now_ns();
+		pthread_mutex_lock(&cache.lock);
+		cache.next_build_ns = t1 + BUILD_PAUSE * (t1 - t0);
+	}
+	pthread_mutex_unlock(&cache.lock);
+	return NULL;
+}
+
+void taskset_cache_start(size_t max_entries, size_t max_tasks)
+{
+	pthread_condattr_t attr;
+	pthread_mutex_lock(&cache.lock);
+	if (!cache.on && max_entries && max_tasks) {
+		/* the builder's rest is timed on the monotonic clock */
+		pthread_condattr_init(&attr);
+		pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+		pthread_cond_init(&cache.wake, &attr);
+		pthread_condattr_destroy(&attr);
+		cache.max_entries = max_entries;
+		cache.max_tasks = max_tasks;
+		cache.e = xcalloc(max_entries, sizeof(*cache.e));
+		cache.stopping = false;
+		cache.next_build_ns = 0;
+		if (pthread_create(&cache.builder, NULL, builder, NULL) == 0) {
+			cache.on = true;
+		} else {
+			free(cache.e);
+			cache.e = NULL;
+			pthread_cond_destroy(&cache.wake);
+		}
+	}
+	pthread_mutex_unlock(&cache.lock);
+}
+
+void taskset_cache_stop(void)
+{
+	pthread_mutex_lock(&cache.lock);
+	bool on = cache.on;
+	cache.stopping = true;
+	cache.on = false;
+	if (on)
+		pthread_cond_broadcast(&cache.wake);
+	pthread_mutex_unlock(&cache.lock);
+	if (!on)
+		return;
+	pthread_join(cache.builder, NULL);
+	pthread_mutex_lock(&cache.lock);
+	while (cache.n)
+		unlink_at(cache.n - 1);
+	free(cache.e);
+	cache.e = NULL;
+	cache.job_ready = false;
+	pthread_cond_destroy(&cache.wake);
+	pthread_mutex_unlock(&cache.lock);
+}
+
+void taskset_cache_get_stats(struct taskset_cache_stats *out)
+{
+	pthread_mutex_lock(&cache.lock);
+	*out = cache.stats;
+	out->entries = cache.n;
+	out->tasks = cache.tasks;
+	pthread_mutex_unlock(&cache.lock);
 }

@@ -72,8 +72,54 @@ duban_result taskset_load_paths(struct store_conn *c, int64_t campaign_id,
 				struct duban_error *err);
 
 /** The task with this id, or NULL. */
-struct ts_task *taskset_find(struct taskset *ts, int64_t id);
+const struct ts_task *taskset_find(const struct taskset *ts, int64_t id);
 
 void taskset_release(struct taskset *ts);
+
+/*
+ * Sets shared through the cache (taskset.c says how it stays true to the
+ * database).  A reference is released with taskset_ref_release() whatever
+ * the result.  Without taskset_cache_start(), and inside a write unit,
+ * every call loads what it needs.
+ */
+struct ts_entry;
+struct taskset_ref {
+	const struct taskset *ts; /* what to read */
+	struct ts_entry *entry;   /* the cached set it points to, held */
+	struct taskset own;       /* or a set loaded for this caller */
+};
+
+/** The whole campaign, from the cache or loaded (and then cached). */
+duban_result taskset_campaign(struct store_conn *c, int64_t campaign_id,
+			      const struct light_params *params,
+			      int32_t as_of, struct taskset_ref *ref,
+			      struct duban_error *err);
+
+/**
+ * The whole campaign from the cache, or else the subtrees under the n
+ * task paths (taskset_load_paths()), while the cache's builder thread may
+ * load the whole campaign for the next caller.
+ */
+duban_result taskset_subtrees(struct store_conn *c, int64_t campaign_id,
+			      const char *const *paths, size_t n,
+			      const struct light_params *params,
+			      int32_t as_of, struct taskset_ref *ref,
+			      struct duban_error *err);
+
+void taskset_ref_release(struct taskset_ref *ref);
+
+/**
+ * Turns the cache on, holding at most max_entries sets and max_tasks
+ * tasks in all, and starts its builder thread.  taskset_cache_stop()
+ * joins the thread and frees the sets; call it before the store goes.
+ */
+void taskset_cache_start(size_t max_entries, size_t max_tasks);
+void taskset_cache_stop(void);
+
+struct taskset_cache_stats {
+	uint64_t hits, misses, builds;
+	size_t entries, tasks;
+};
+void taskset_cache_get_stats(struct taskset_cache_stats *out);
 
 #endif

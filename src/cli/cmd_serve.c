@@ -1,5 +1,6 @@
 #include <stdio.h>
 
+#include "app/taskset.h"
 #include "app/workcal.h"
 #include "base/log.h"
 #include "cli/cli.h"
@@ -31,8 +32,11 @@ int cmd_serve(struct cli_opts *o)
 	log_current_level = (enum log_level)level;
 	if ((result = cli_open_store(o, &s, &err)))
 		return cli_fail(&err);
+	/* eight sets: a few campaigns, each on a day or two */
+	taskset_cache_start(8, (size_t)o->num[OPT_TASK_CACHE]);
 	if ((result = workcal_load(s, &err)) == DUBAN_OK)
 		result = server_run(s, &cfg, &err);
+	taskset_cache_stop();
 	workcal_release();
 	store_free(s);
 	return result ? cli_fail(&err) : 0;

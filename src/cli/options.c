@@ -34,6 +34,8 @@ static const struct setting {
 	  "one log line per request (1 or 0)" },
 	{ OPT_PUBLIC_RATE, "public-rate", "DUBAN_PUBLIC_RATE", T_INT, 1, 1000000,
 	  "30", "requests a minute per client address on public endpoints" },
+	{ OPT_TASK_CACHE, "task-cache", "DUBAN_TASK_CACHE", T_INT, 0, 10000000,
+	  "400000", "tasks whose progress and lights are kept computed (0: none)" },
 	{ OPT_ROOT_NAME, "root-name", "DUBAN_ROOT_NAME", T_STR, 0, 0,
 	  "协调小组办公室", "init: name of the root unit" },
 	{ OPT_ROOT_KIND, "root-kind", "DUBAN_ROOT_KIND", T_STR, 0, 0, "office",

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/taskset.h"
 #include "base/xalloc.h"
 #include "http/http.h"
 #include "http/server_internal.h"
@@ -169,6 +170,23 @@ char *metrics_render(struct server *srv, size_t *len)
 	     "duban_db_commit_seconds_max %.6f\n",
 	     (unsigned long long)st.write_batches, st.commit_seconds,
 	     (unsigned long long)st.write_batches, st.commit_seconds_max);
+	/* the cache of campaigns' computed progress and lights */
+	struct taskset_cache_stats cs;
+	taskset_cache_get_stats(&cs);
+	outf(&o,
+	     "# HELP duban_task_cache_hits_total Requests served a campaign's "
+	     "progress and lights from the cache.\n"
+	     "# TYPE duban_task_cache_hits_total counter\n"
+	     "duban_task_cache_hits_total %llu\n"
+	     "# TYPE duban_task_cache_misses_total counter\n"
+	     "duban_task_cache_misses_total %llu\n"
+	     "# HELP duban_task_cache_builds_total Campaigns loaded whole by "
+	     "the cache's builder thread.\n"
+	     "# TYPE duban_task_cache_builds_total counter\n"
+	     "duban_task_cache_builds_total %llu\n"
+	     "# TYPE duban_task_cache_tasks gauge\nduban_task_cache_tasks %zu\n",
+	     (unsigned long long)cs.hits, (unsigned long long)cs.misses,
+	     (unsigned long long)cs.builds, cs.tasks);
 	*len = o.len;
 	return o.buf;
 }

@@ -534,6 +534,69 @@ static const char v12[] =
 	"CREATE INDEX report_attachments_attachment ON"
 	" report_attachments(attachment_id);";
 
+/*
+ * Version 13: a stamp per campaign that moves on with every change to what
+ * its progress and lights are computed from (tasks, indicators, milestones,
+ * reports and their values), by triggers, so that a process can tell that
+ * a set it computed earlier is still what the database holds, whichever
+ * process wrote since (app/taskset.c's cache).
+ */
+static const char v13[] =
+	"CREATE TABLE campaign_stamps ("
+	" campaign_id @BIGINT@ PRIMARY KEY REFERENCES campaigns(id),"
+	" stamp @BIGINT@ NOT NULL);"
+	"INSERT INTO campaign_stamps (campaign_id, stamp)"
+	" SELECT id, 1 FROM campaigns;";
+
+/* the campaign of a row of table, as NEW or OLD (r) */
+#define BY_SELF(r) r ".campaign_id"
+#define BY_TASK(r) "(SELECT campaign_id FROM tasks WHERE id = " r ".task_id)"
+#define BY_REPORT(r)                                                        \
+	"(SELECT t.campaign_id FROM reports r JOIN tasks t ON t.id ="       \
+	" r.task_id WHERE r.id = " r ".report_id)"
+#define BUMP " UPDATE campaign_stamps SET stamp = stamp + 1 WHERE"
+#define STAMP_SQLITE(table, by)                                             \
+	"CREATE TRIGGER " table "_stamp_insert AFTER INSERT ON " table      \
+	" BEGIN" BUMP " campaign_id = " by("NEW") "; END;"                  \
+	"CREATE TRIGGER " table "_stamp_update AFTER UPDATE ON " table      \
+	" BEGIN" BUMP " campaign_id IN (" by("NEW") ", " by("OLD") "); END;" \
+	"CREATE TRIGGER " table "_stamp_delete AFTER DELETE ON " table      \
+	" BEGIN" BUMP " campaign_id = " by("OLD") "; END;"
+
+static const char v13_sqlite[] =
+	"CREATE TRIGGER campaigns_stamp AFTER INSERT ON campaigns BEGIN"
+	" INSERT INTO campaign_stamps (campaign_id, stamp) VALUES (NEW.id, 1);"
+	" END;"
+	STAMP_SQLITE("tasks", BY_SELF)
+	STAMP_SQLITE("indicators", BY_TASK)
+	STAMP_SQLITE("milestones", BY_TASK)
+	STAMP_SQLITE("reports", BY_TASK)
+	STAMP_SQLITE("report_values", BY_REPORT);
+
+#define STAMP_PG_FN(name, by)                                               \
+	"CREATE FUNCTION " name "() RETURNS trigger LANGUAGE plpgsql AS $$"  \
+	" BEGIN IF TG_OP <> 'DELETE' THEN" BUMP " campaign_id = " by("NEW") \
+	"; END IF; IF TG_OP <> 'INSERT' THEN" BUMP " campaign_id = "        \
+	by("OLD") "; END IF; RETURN NULL; END $$;"
+#define STAMP_PG(table, fn)                                                 \
+	"CREATE TRIGGER " table "_stamp AFTER INSERT OR UPDATE OR DELETE"   \
+	" ON " table " FOR EACH ROW EXECUTE FUNCTION " fn "();"
+
+static const char v13_pg[] =
+	"CREATE FUNCTION campaign_stamp_new() RETURNS trigger"
+	" LANGUAGE plpgsql AS $$ BEGIN INSERT INTO campaign_stamps"
+	" (campaign_id, stamp) VALUES (NEW.id, 1); RETURN NULL; END $$;"
+	"CREATE TRIGGER campaigns_stamp AFTER INSERT ON campaigns"
+	" FOR EACH ROW EXECUTE FUNCTION campaign_stamp_new();"
+	STAMP_PG_FN("stamp_by_self", BY_SELF)
+	STAMP_PG_FN("stamp_by_task", BY_TASK)
+	STAMP_PG_FN("stamp_by_report", BY_REPORT)
+	STAMP_PG("tasks", "stamp_by_self")
+	STAMP_PG("indicators", "stamp_by_task")
+	STAMP_PG("milestones", "stamp_by_task")
+	STAMP_PG("reports", "stamp_by_task")
+	STAMP_PG("report_values", "stamp_by_report");
+
 const struct schema_migration schema_migrations[] = {
 	{ 1, v1, v1_sqlite, v1_pg },
 	{ 2, v2, NULL, NULL },
@@ -547,5 +610,6 @@ const struct schema_migration schema_migrations[] = {
 	{ 10, v10, NULL, NULL },
 	{ 11, v11, NULL, NULL },
 	{ 12, v12, NULL, NULL },
+	{ 13, v13, v13_sqlite, v13_pg },
 	{ 0, NULL, NULL, NULL },
 };

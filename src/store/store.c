@@ -71,6 +71,7 @@ struct write_req {
 };
 
 struct store {
+	uint64_t serial; /* store_serial() */
 	const struct store_driver *driver;
 	struct store_options opt;
 	struct store_conn writer;
@@ -177,7 +178,9 @@ duban_result store_open(const char *uri, const struct store_options *opt,
 			struct store **out, struct duban_error *err)
 {
 	duban_result result = DUBAN_E_STORE;
+	static _Atomic uint64_t opened;
 	struct store *s = xcalloc(1, sizeof(*s));
+	s->serial = ++opened;
 	*out = NULL;
 	s->driver = driver_for(uri);
 	if (!s->driver) {
@@ -252,6 +255,16 @@ void store_get_stats(struct store *s, struct store_stats *out)
 struct store *store_conn_store(struct store_conn *c)
 {
 	return c->store;
+}
+
+bool store_conn_writing(const struct store_conn *c)
+{
+	return c == &c->store->writer;
+}
+
+uint64_t store_serial(const struct store *s)
+{
+	return s->serial;
 }
 
 /* Resets every statement the unit touched, so none holds a read cursor. */

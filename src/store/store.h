@@ -73,6 +73,12 @@ char *store_display_name(const char *uri);
 /** Closes every connection and frees the store; NULL is fine. */
 void store_free(struct store *s);
 
+/**
+ * A number no other store opened by this process has: what a cache keyed
+ * on a store keeps, since a freed store's address may come back.
+ */
+uint64_t store_serial(const struct store *s);
+
 /** "sqlite" or "postgresql". */
 const char *store_driver_name(const struct store *s);
 
@@ -112,6 +118,9 @@ int store_schema_latest(void);
 
 /** The store a connection belongs to. */
 struct store *store_conn_store(struct store_conn *c);
+
+/** Whether c runs a write unit (what it reads may not be committed yet). */
+bool store_conn_writing(const struct store_conn *c);
 
 /**
  * A prepared statement for sql, cached on the connection by its text.
