@@ -776,8 +776,12 @@ static duban_result export_rows(struct store_conn *c, void *ctx,
 		"SELECT u.name, p.source, p.category, p.description,"
 		" p.measures, p.responsible_name, p.progress_note, p.status,"
 		" p.due_on, p.closed_on, p.audit_kind, p.person_name"
-		" FROM problems p JOIN units u ON u.id = p.unit_id"
-		" WHERE p.campaign_id = ? AND u.path >= ? AND u.path < ?"
+		/* units in path order outside, each one's problems inside:
+		 * only a unit's problems are sorted at a time, where sorting
+		 * the whole join held a million rows in memory */
+		" FROM units u CROSS JOIN problems p"
+		" WHERE p.unit_id = u.id AND p.campaign_id = ? AND"
+		" u.path >= ? AND u.path < ?"
 		" ORDER BY u.path, p.id",
 		&st, err);
 	if (result)
