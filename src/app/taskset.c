@@ -931,34 +931,40 @@ static duban_result entry_load(struct store_conn *c, int64_t campaign,
 	return DUBAN_OK;
 }
 
+/* what a look into the cache found */
+struct lookup {
+	struct light_inputs in;
+	int64_t stamp;
+	bool found; /* the campaign has a stamp: the cache may serve it */
+	bool newer; /* a later set is cached: no build needed */
+};
+
 /*
- * The cached entry for this request's snapshot, held (*e), or NULL with
- * *stamp and *found for filling it; *newer when a later one is cached.
+ * Points ref at the cached entry for this request's snapshot (held), or
+ * leaves ref->ts NULL with what filling it needs in *lk.
  */
 static duban_result cache_lookup(struct store_conn *c, int64_t campaign,
 				 const struct light_params *params,
-				 int32_t as_of, struct light_inputs *in,
-				 int64_t *stamp, bool *found, bool *newer,
-				 struct ts_entry **e, struct duban_error *err)
+				 int32_t as_of, struct taskset_ref *ref,
+				 struct lookup *lk, struct duban_error *err)
 {
 	duban_result result;
-	*e = NULL;
-	*found = *newer = false;
+	memset(ref, 0, sizeof(*ref));
+	memset(lk, 0, sizeof(*lk));
 	if (!cache.on || store_conn_writing(c))
 		return DUBAN_OK;
-	if ((result = workcal_light_inputs(in, as_of, params, err)) ||
-	    (result = read_stamp(c, campaign, stamp, found, err)))
+	if ((result = workcal_light_inputs(&lk->in, as_of, params, err)) ||
+	    (result = read_stamp(c, campaign, &lk->stamp, &lk->found, err)))
 		return result;
-	if (*found)
-		*e = entry_get(store_serial(store_conn_store(c)), campaign,
-			       *stamp, in, newer);
+	struct ts_entry *e =
+		lk->found ? entry_get(store_serial(store_conn_store(c)),
+				      campaign, lk->stamp, &lk->in, &lk->newer)
+			  : NULL;
+	if (e) {
+		ref->entry = e;
+		ref->ts = &e->ts;
+	}
 	return DUBAN_OK;
-}
-
-static void ref_entry(struct taskset_ref *ref, struct ts_entry *e)
-{
-	ref->entry = e;
-	ref->ts = &e->ts;
 }
 
 duban_result taskset_campaign(struct store_conn *c, int64_t campaign_id,
@@ -966,29 +972,24 @@ duban_result taskset_campaign(struct store_conn *c, int64_t campaign_id,
 			      int32_t as_of, struct taskset_ref *ref,
 			      struct duban_error *err)
 {
-	struct light_inputs in;
+	struct lookup lk;
 	struct ts_entry *e;
-	int64_t stamp = 0;
-	bool found, newer;
-	memset(ref, 0, sizeof(*ref));
-	duban_result result = cache_lookup(c, campaign_id, params, as_of, &in,
-					   &stamp, &found, &newer, &e, err);
-	if (result)
+	duban_result result = cache_lookup(c, campaign_id, params, as_of, ref,
+					   &lk, err);
+	if (result || ref->ts)
 		return result;
-	if (e) {
-		ref_entry(ref, e);
-		return DUBAN_OK;
-	}
-	if (!found) {
+	if (!lk.found) {
 		result = taskset_load(c, campaign_id, NULL, params, as_of,
 				      &ref->own, err);
 		ref->ts = &ref->own;
 		return result;
 	}
-	if ((result = entry_load(c, campaign_id, stamp, &in, params, &e, err)))
+	if ((result = entry_load(c, campaign_id, lk.stamp, &lk.in, params, &e,
+				 err)))
 		return result;
 	entry_put(e);
-	ref_entry(ref, e);
+	ref->entry = e;
+	ref->ts = &e->ts;
 	return DUBAN_OK;
 }
 
@@ -1012,20 +1013,12 @@ duban_result taskset_subtrees(struct store_conn *c, int64_t campaign_id,
 			      int32_t as_of, struct taskset_ref *ref,
 			      struct duban_error *err)
 {
-	struct light_inputs in;
-	struct ts_entry *e;
-	int64_t stamp = 0;
-	bool found, newer;
-	memset(ref, 0, sizeof(*ref));
-	duban_result result = cache_lookup(c, campaign_id, params, as_of, &in,
-					   &stamp, &found, &newer, &e, err);
-	if (result)
+	struct lookup lk;
+	duban_result result = cache_lookup(c, campaign_id, params, as_of, ref,
+					   &lk, err);
+	if (result || ref->ts)
 		return result;
-	if (e) {
-		ref_entry(ref, e);
-		return DUBAN_OK;
-	}
-	if (found && !newer)
+	if (lk.found && !lk.newer)
 		build_later(c, campaign_id, params, as_of);
 	result = taskset_load_paths(c, campaign_id, paths, n, params, as_of,
 				    &ref->own, err);
@@ -1045,20 +1038,17 @@ static duban_result build_work(struct store_conn *c, void *ctx,
 			       struct duban_error *err)
 {
 	const struct ts_job *job = ctx;
-	struct light_inputs in;
+	struct taskset_ref ref;
+	struct lookup lk;
 	struct ts_entry *e;
-	int64_t stamp = 0;
-	bool found, newer;
-	duban_result result =
-		cache_lookup(c, job->campaign, &job->params, job->as_of, &in,
-			     &stamp, &found, &newer, &e, err);
-	if (result || !found || newer || e) {
-		if (e)
-			entry_drop(e); /* someone was first */
+	duban_result result = cache_lookup(c, job->campaign, &job->params,
+					   job->as_of, &ref, &lk, err);
+	if (result || ref.ts || !lk.found || lk.newer) {
+		taskset_ref_release(&ref); /* someone was first */
 		return result;
 	}
-	if ((result = entry_load(c, job->campaign, stamp, &in, &job->params,
-				 &e, err)))
+	if ((result = entry_load(c, job->campaign, lk.stamp, &lk.in,
+				 &job->params, &e, err)))
 		return result;
 	entry_put(e);
 	entry_drop(e);

@@ -2,6 +2,7 @@
  * router.c - matching a path against the route table, and admitting only
  * the declared, well-typed fields of a JSON body.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -87,16 +88,40 @@ static bool match_path(struct http_request *r, const char *pattern,
 	}
 }
 
+/*
+ * The routes in table order, each with the length of its pattern's
+ * literal start (up to the first '{'): most routes fail on it with one
+ * strncmp, before any segment is parsed.  Built once.
+ */
+#define MAX_ROUTES 1024
+static struct {
+	const struct route *rt;
+	size_t literal;
+} flat[MAX_ROUTES];
+static int nflat;
+static pthread_once_t flat_once = PTHREAD_ONCE_INIT;
+
+static void flat_build(void)
+{
+	int total = api_route_total();
+	for (int i = 0; i < total && i < MAX_ROUTES; i++) {
+		flat[i].rt = api_route(i);
+		flat[i].literal = strcspn(flat[i].rt->pattern, "{");
+	}
+	nflat = total < MAX_ROUTES ? total : MAX_ROUTES;
+}
+
 const struct route *router_match(struct http_request *r, const char *method,
 				 const char *path, int *index,
 				 bool *method_mismatch)
 {
 	*method_mismatch = false;
 	*index = -1;
-	int total = api_route_total();
-	for (int i = 0; i < total; i++) {
-		const struct route *rt = api_route(i);
-		if (!match_path(r, rt->pattern, path))
+	pthread_once(&flat_once, flat_build);
+	for (int i = 0; i < nflat; i++) {
+		const struct route *rt = flat[i].rt;
+		if (strncmp(path, rt->pattern, flat[i].literal) != 0 ||
+		    !match_path(r, rt->pattern, path))
 			continue;
 		if (strcmp(rt->method, method) != 0 &&
 		    !(strcmp(method, "HEAD") == 0 &&

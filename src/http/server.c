@@ -24,11 +24,19 @@
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "core/audit_hash.h"
+#include "core/dynbuf.h"
+#include "http/json_out.h"
 #include "http/ratelimit.h"
 #include "http/server_internal.h"
 #include "http/static.h"
 
 #define COOKIE_NAME "duban_session"
+/* the largest JSON answer: lists are paged and exports are files, so only
+ * a fault comes near it */
+#define MAX_ANSWER (256 << 20)
+#define ANSWER_TOO_LARGE                                                   \
+	"{\"error\":{\"code\":\"internal\",\"message\":"                   \
+	"\"the answer is too large\"}}"
 
 struct server {
 	struct store *store;
@@ -293,10 +301,18 @@ static enum MHD_Result respond(struct http_request *r, size_t *bytes)
 			r->raw = NULL;
 			type = r->raw_type;
 		} else if (r->resp) {
-			buf = json_dumps(r->resp,
-					 JSON_COMPACT | JSON_ENCODE_ANY |
-						 JSON_REAL_PRECISION(12));
-			len = buf ? strlen(buf) : 0;
+			struct dynbuf b;
+			dynbuf_init(&b, MAX_ANSWER);
+			json_out(&b, r->resp);
+			if (dynbuf_take(&b, &buf, &len, "answer", NULL)) {
+				/* paging keeps answers far below it */
+				log_write(LOG_ERROR, "%s %s: the answer passed "
+					  "%d MiB", r->method, r->path,
+					  MAX_ANSWER >> 20);
+				buf = xstrdup(ANSWER_TOO_LARGE);
+				len = strlen(buf);
+				r->status = 500;
+			}
 		}
 		if (buf && etag_route(r)) {
 			const char *inm = MHD_lookup_connection_value(
