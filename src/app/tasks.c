@@ -255,7 +255,7 @@ duban_result task_get(struct store *s, const struct actor *a, int64_t id,
 
 /* --- creating a task --- */
 
-static duban_result check_task(const json_t *in, struct duban_error *err)
+duban_result task_check(const json_t *in, struct duban_error *err)
 {
 	duban_result result;
 	int32_t start, due, d;
@@ -550,12 +550,26 @@ out:
 	return result;
 }
 
+duban_result task_insert(struct store_conn *c, const struct actor *a,
+			 const json_t *in, json_t **out,
+			 struct duban_error *err)
+{
+	struct create_ctx x = { a, in, NULL };
+	duban_result result = create_task(c, &x, err);
+	if (result) {
+		json_decref(x.out);
+		x.out = NULL;
+	}
+	*out = x.out;
+	return result;
+}
+
 duban_result task_create(struct store *s, const struct actor *a,
 			 const json_t *in, json_t **out,
 			 struct duban_error *err)
 {
 	struct create_ctx x = { a, in, NULL };
-	duban_result result = check_task(in, err);
+	duban_result result = task_check(in, err);
 	if (result)
 		return result;
 	return write_answer(s, create_task, &x, &x.out, out,

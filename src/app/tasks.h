@@ -17,6 +17,19 @@
 #include "app/actor.h"
 #include "store/store.h"
 
+/** Validates a task as POST /tasks takes it (before any write). */
+duban_result task_check(const json_t *in, struct duban_error *err);
+
+/**
+ * Inserts a checked task inside the caller's write unit, with every check
+ * of POST /tasks that needs the database (campaign, category, units in
+ * scope and under the campaign's unit, parent) and its audit record: for
+ * imports.  *out is the new task (new reference), NULL on failure.
+ */
+duban_result task_insert(struct store_conn *c, const struct actor *a,
+			 const json_t *in, json_t **out,
+			 struct duban_error *err);
+
 duban_result task_create(struct store *s, const struct actor *a,
 			 const json_t *in, json_t **out,
 			 struct duban_error *err);

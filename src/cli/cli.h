@@ -34,6 +34,7 @@ enum opt_id {
 	OPT_MAX_ATTACHMENT,
 	OPT_DATA_DIR,
 	OPT_CAMPAIGN,
+	OPT_KIND,
 	OPT_COUNT
 };
 

@@ -1,8 +1,10 @@
 /*
- * cmd_import.c - `duban import --db PATH --campaign N FILE`: a problem list
- * or ledger (.xlsx or .csv) imported into a campaign by the system actor,
- * exactly as POST /campaigns/{id}/problems/import does.  On a terminal it
- * shows its progress on one line; otherwise only the outcome.
+ * cmd_import.c - `duban import --db PATH --campaign N [--kind K] FILE`: a
+ * problem list or ledger (--kind problems, the default) or a task
+ * breakdown (--kind tasks), .xlsx or .csv, imported into a campaign by the
+ * system actor, exactly as POST /campaigns/{id}/problems/import and
+ * /tasks/import do.  On a terminal it shows its progress on one line;
+ * otherwise only the outcome.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@
 #include <unistd.h>
 
 #include "app/problem_import.h"
+#include "app/task_import.h"
 #include "app/workcal.h"
 #include "base/xalloc.h"
 #include "cli/cli.h"
@@ -59,6 +62,15 @@ static duban_result slurp(const char *path, size_t max, char **buf,
 	return result;
 }
 
+/* What --kind names. */
+static const struct {
+	const char *kind;
+	import_fn fn;
+} kinds[] = {
+	{ "problems", problem_import },
+	{ "tasks", task_import },
+};
+
 int cmd_import(struct cli_opts *o)
 {
 	struct duban_error err = { 0 };
@@ -69,12 +81,23 @@ int cmd_import(struct cli_opts *o)
 	char *buf = NULL;
 	size_t len = 0;
 	bool tty = isatty(STDOUT_FILENO);
+	const char *kind = o->str[OPT_KIND];
+	import_fn fn = NULL;
 	duban_result result;
 	memset(&opt, 0, sizeof(opt));
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		if (strcmp(kind, kinds[k].kind) == 0)
+			fn = kinds[k].fn;
 	if (o->nargs != 1 || !o->str[OPT_CAMPAIGN]) {
 		result = duban_fail(&err, DUBAN_E_INVALID, NULL,
 				    "usage: duban import --db PATH --campaign N"
-				    " FILE");
+				    " [--kind problems|tasks] FILE");
+		goto out;
+	}
+	if (!fn) {
+		result = duban_fail(&err, DUBAN_E_INVALID, "kind",
+				    "kind must be problems or tasks, not '%s'",
+				    kind);
 		goto out;
 	}
 	opt.filename = o->args[0];
@@ -88,15 +111,15 @@ int cmd_import(struct cli_opts *o)
 	if (tty)
 		opt.progress = show_progress;
 	actor_system(&sys, "duban import");
-	result = problem_import(s, &sys, o->num[OPT_CAMPAIGN], buf, len, &opt,
-				&out, &rows, &err);
+	result = fn(s, &sys, o->num[OPT_CAMPAIGN], buf, len, &opt, &out, &rows,
+		    &err);
 	if (tty)
 		printf("\r\033[K");
 	if (result == DUBAN_OK)
-		printf("imported %lld problems into campaign %lld from '%s'\n",
+		printf("imported %lld %s into campaign %lld from '%s'\n",
 		       (long long)json_integer_value(
 			       json_object_get(out, "imported")),
-		       (long long)o->num[OPT_CAMPAIGN], o->args[0]);
+		       kind, (long long)o->num[OPT_CAMPAIGN], o->args[0]);
 	size_t i;
 	json_t *e;
 	json_array_foreach(rows, i, e)

@@ -42,7 +42,8 @@ static const struct command {
 	{ "calendar import", cmd_calendar_import,
 	  "calendar import FILE --db PATH   load a year (text or .ics)" },
 	{ "import", cmd_import,
-	  "import --db PATH --campaign N FILE   import problems (.xlsx, .csv)" },
+	  "import --db PATH --campaign N [--kind problems|tasks] FILE   import"
+	  " problems or tasks (.xlsx, .csv)" },
 };
 
 static int cmd_help(struct cli_opts *o)

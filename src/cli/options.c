@@ -56,7 +56,9 @@ static const struct setting {
 	{ OPT_DATA_DIR, "data-dir", "DUBAN_DATA_DIR", T_STR, 0, 0, "var/data",
 	  "directory of the stored attachments" },
 	{ OPT_CAMPAIGN, "campaign", NULL, T_INT, 1, INT64_MAX / 2, NULL,
-	  "import: the campaign the problems go into" },
+	  "import: the campaign the file goes into" },
+	{ OPT_KIND, "kind", NULL, T_STR, 0, 0, "problems",
+	  "import: what the file holds, problems or tasks" },
 };
 
 static duban_result set_value(const struct setting *s, const char *v,

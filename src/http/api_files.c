@@ -1,6 +1,7 @@
 /*
  * api_files.c - routes whose body is a file, not JSON (ROUTE_RAW): the
- * import of a problem list or ledger, and evidence attachments.
+ * imports of a problem list or ledger and of a task breakdown, and
+ * evidence attachments.
  */
 #include <microhttpd.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 
 #include "app/attachments.h"
 #include "app/problem_import.h"
+#include "app/task_import.h"
 #include "core/filetype.h"
 #include "core/roles.h"
 #include "http/api.h"
@@ -18,8 +20,8 @@ static const char *content_type(struct http_request *r)
 					   MHD_HTTP_HEADER_CONTENT_TYPE);
 }
 
-/* POST /campaigns/{id}/problems/import: the body is the .xlsx or .csv. */
-static duban_result post_import(struct http_request *r)
+/* An import into a campaign: the body is the .xlsx or .csv. */
+static duban_result run_import(struct http_request *r, import_fn fn)
 {
 	struct import_options opt;
 	json_t *out = NULL, *rows = NULL;
@@ -31,13 +33,25 @@ static duban_result post_import(struct http_request *r)
 				      &opt.format, &r->err);
 	if (result)
 		return result;
-	result = problem_import(r->store, &r->actor, r->ids[0], r->body,
-				r->body_len, &opt, &out, &rows, &r->err);
+	result = fn(r->store, &r->actor, r->ids[0], r->body, r->body_len, &opt,
+		    &out, &rows, &r->err);
 	if (rows) /* the row-by-row errors go into the error object */
 		r->err_detail = json_pack("{s:o}", "rows", rows);
 	if (result == DUBAN_OK)
 		http_reply(r, 201, out);
 	return result;
+}
+
+/* POST /campaigns/{id}/problems/import: a problem list or ledger. */
+static duban_result post_problem_import(struct http_request *r)
+{
+	return run_import(r, problem_import);
+}
+
+/* POST /campaigns/{id}/tasks/import: a task breakdown. */
+static duban_result post_task_import(struct http_request *r)
+{
+	return run_import(r, task_import);
 }
 
 static const char *data_dir(struct http_request *r)
@@ -120,8 +134,10 @@ static duban_result get_attachment(struct http_request *r)
 #define WORKERS (ROLE_OFFICE | ROLE_LIAISON | ROLE_INSPECTOR)
 
 const struct route api_files_routes[] = {
-	{ "POST", "/api/v1/campaigns/{id}/problems/import", post_import,
-	  WORKERS, ROUTE_RAW, NULL },
+	{ "POST", "/api/v1/campaigns/{id}/problems/import",
+	  post_problem_import, WORKERS, ROUTE_RAW, NULL },
+	{ "POST", "/api/v1/campaigns/{id}/tasks/import", post_task_import,
+	  ROLE_OFFICE, ROUTE_RAW, NULL },
 	{ "POST", "/api/v1/attachments", post_attachment,
 	  WORKERS | ROLE_LEADER, ROUTE_RAW | ROUTE_UPLOAD, NULL },
 	{ "GET", "/api/v1/attachments/{id}", get_attachment, ROLE_ANY, 0,
