@@ -341,3 +341,35 @@ duban_result unit_update(struct store *s, const struct actor *a, int64_t id,
 	return write_answer(s, update_unit, &u, &u.out, out,
 			    err);
 }
+
+/* --- the public's list (names only) --- */
+
+static const struct row_col public_cols[] = {
+	{ "id", ROW_INT },
+	{ "name", ROW_TEXT },
+	{ "kind", ROW_TEXT },
+	{ "parent_id", ROW_INT },
+};
+
+static duban_result list_public(struct store_conn *c, void *ctx,
+				struct duban_error *err)
+{
+	json_t **out = ctx, *units = NULL;
+	struct store_stmt *st;
+	duban_result result = store_prepare(
+		c, "SELECT id, name, kind, parent_id FROM units ORDER BY path",
+		&st, err);
+	if (result)
+		return result;
+	if ((result = rows_json(st, public_cols, 4, &units, err)))
+		return result;
+	*out = json_pack("{s:o}", "units", units);
+	return DUBAN_OK;
+}
+
+duban_result unit_list_public(struct store *s, json_t **out,
+			      struct duban_error *err)
+{
+	*out = NULL;
+	return store_read(s, list_public, out, err);
+}

@@ -37,4 +37,13 @@ duban_result unit_update(struct store *s, const struct actor *a, int64_t id,
 			 const json_t *in, json_t **out,
 			 struct duban_error *err);
 
+/**
+ * GET /public/units: every unit of the tree, by path, as
+ * {"units": [{id, name, kind, parent_id}]} - the names the public may
+ * pick from when filing a complaint; no code, path or version.  *out is
+ * a new reference on success.
+ */
+duban_result unit_list_public(struct store *s, json_t **out,
+			      struct duban_error *err);
+
 #endif

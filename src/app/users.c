@@ -224,9 +224,38 @@ duban_result user_get(struct store *s, const struct actor *a, int64_t id,
 struct list_ctx {
 	const struct actor *a;
 	int64_t unit_id;
+	uint32_t role;	 /* people with any of these roles; 0: anyone */
+	bool people;	 /* the names that others may pick, nothing more */
 	int page, per_page;
 	json_t *out;
 };
+
+/* the filters both lists share, bound from the third parameter on */
+#define USER_FILTER                                                        \
+	" JOIN units n ON n.id = u.unit_id WHERE n.path >= ? AND n.path < ?" \
+	" AND (? = 0 OR u.unit_id = ?)"                                     \
+	" AND (? = 0 OR (u.roles & CAST(? AS INTEGER)) <> 0)"               \
+	" AND (? = 0 OR u.active = 1)"
+
+static int bind_filter(struct store_stmt *st, const struct list_ctx *l)
+{
+	scope_bind_subtree(st, 1, l->a);
+	store_bind_int(st, 3, l->unit_id);
+	store_bind_int(st, 4, l->unit_id);
+	store_bind_int(st, 5, l->role);
+	store_bind_int(st, 6, l->role);
+	store_bind_int(st, 7, l->people);
+	return 8;
+}
+
+static json_t *person_row(struct store_stmt *st)
+{
+	return json_pack("{s:I, s:s?, s:I, s:o}", "id",
+			 (json_int_t)store_col_int(st, 0), "display_name",
+			 store_col_text(st, 2), "unit_id",
+			 (json_int_t)store_col_int(st, 3), "roles",
+			 user_roles_json((uint32_t)store_col_int(st, 7)));
+}
 
 static duban_result list_users(struct store_conn *c, void *ctx,
 			       struct duban_error *err)
@@ -243,34 +272,26 @@ static duban_result list_users(struct store_conn *c, void *ctx,
 		if (result)
 			goto out;
 	}
-	result = store_prepare(
-		c,
-		"SELECT count(*) FROM users u JOIN units n ON n.id = u.unit_id"
-		" WHERE n.path >= ? AND n.path < ? AND (? = 0 OR u.unit_id = ?)",
-		&st, err);
+	result = store_prepare(c, "SELECT count(*) FROM users u" USER_FILTER,
+			       &st, err);
 	if (result)
 		goto out;
-	scope_bind_subtree(st, 1, l->a);
-	store_bind_int(st, 3, l->unit_id);
-	store_bind_int(st, 4, l->unit_id);
+	bind_filter(st, l);
 	result = store_one_int(st, &total, NULL, err);
 	if (result)
 		goto out;
 	result = store_prepare(c,
-			       USER_SELECT " JOIN units n ON n.id = u.unit_id"
-					   " WHERE n.path >= ? AND n.path < ?"
-					   " AND (? = 0 OR u.unit_id = ?)"
-					   " ORDER BY u.id LIMIT ? OFFSET ?",
+			       USER_SELECT USER_FILTER
+			       " ORDER BY u.id LIMIT ? OFFSET ?",
 			       &st, err);
 	if (result)
 		goto out;
-	scope_bind_subtree(st, 1, l->a);
-	store_bind_int(st, 3, l->unit_id);
-	store_bind_int(st, 4, l->unit_id);
-	store_bind_int(st, 5, l->per_page);
-	store_bind_int(st, 6, (int64_t)(l->page - 1) * l->per_page);
+	int k = bind_filter(st, l);
+	store_bind_int(st, k, l->per_page);
+	store_bind_int(st, k + 1, (int64_t)(l->page - 1) * l->per_page);
 	while ((result = store_step(st, &row, err)) == DUBAN_OK && row)
-		json_array_append_new(items, user_row(st));
+		json_array_append_new(items, l->people ? person_row(st)
+						       : user_row(st));
 	store_reset(st);
 	if (result)
 		goto out;
@@ -285,7 +306,17 @@ duban_result user_list(struct store *s, const struct actor *a,
 		       int64_t unit_id, int page, int per_page, json_t **out,
 		       struct duban_error *err)
 {
-	struct list_ctx l = { a, unit_id, page, per_page, NULL };
+	struct list_ctx l = { a, unit_id, 0, false, page, per_page, NULL };
+	duban_result result = store_read(s, list_users, &l, err);
+	*out = l.out;
+	return result;
+}
+
+duban_result user_people(struct store *s, const struct actor *a,
+			 uint32_t roles, int64_t unit_id, int page,
+			 int per_page, json_t **out, struct duban_error *err)
+{
+	struct list_ctx l = { a, unit_id, roles, true, page, per_page, NULL };
 	duban_result result = store_read(s, list_users, &l, err);
 	*out = l.out;
 	return result;

@@ -25,6 +25,15 @@ duban_result user_list(struct store *s, const struct actor *a,
 		       int64_t unit_id, int page, int per_page, json_t **out,
 		       struct duban_error *err);
 
+/**
+ * The active people in the actor's scope with any of the roles (0: every
+ * role), for staff to pick from (a group's leader, its members): id,
+ * display_name, unit_id and roles only.
+ */
+duban_result user_people(struct store *s, const struct actor *a,
+			 uint32_t roles, int64_t unit_id, int page,
+			 int per_page, json_t **out, struct duban_error *err);
+
 /** Whether a user with this username exists. */
 duban_result user_exists(struct store *s, const char *username, bool *out,
 			 struct duban_error *err);

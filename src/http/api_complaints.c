@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "app/complaints.h"
+#include "app/units.h"
 #include "base/xalloc.h"
 #include "core/roles.h"
 #include "http/api.h"
@@ -72,6 +73,12 @@ static duban_result post_window_rating(struct http_request *r)
 static duban_result get_categories(struct http_request *r)
 {
 	REPLY(200, complaint_categories(r->store, &out_, &r->err));
+}
+
+/* The units the public may name: names of government units are public. */
+static duban_result get_public_units(struct http_request *r)
+{
+	REPLY(200, unit_list_public(r->store, &out_, &r->err));
 }
 
 static const struct field_spec category_fields[] = {
@@ -554,6 +561,8 @@ const struct route api_complaints_routes[] = {
 	  ROUTE_PUBLIC | ROUTE_BODY | ROUTE_LIMITED, window_rating_fields },
 	{ "GET", "/api/v1/public/complaint-categories", get_categories,
 	  ROLE_ANY, ROUTE_PUBLIC | ROUTE_LIMITED, NULL },
+	{ "GET", "/api/v1/public/units", get_public_units, ROLE_ANY,
+	  ROUTE_PUBLIC | ROUTE_LIMITED, NULL },
 	{ "GET", "/api/v1/complaint-categories", get_categories, ROLE_ANY, 0,
 	  NULL },
 	{ "POST", "/api/v1/complaint-categories", post_category,

@@ -174,6 +174,43 @@ static duban_result get_users(struct http_request *r)
 	return result;
 }
 
+/* GET /people?role=leader,inspector&unit_id: names for staff to pick */
+static duban_result get_people(struct http_request *r)
+{
+	int page, per_page;
+	int64_t unit;
+	uint32_t roles = 0;
+	json_t *out = NULL;
+	const char *list = http_query(r, "role");
+	duban_result result = http_paging(r, &page, &per_page);
+	if (result)
+		return result;
+	result = http_query_int(r, "unit_id", 1, INT64_MAX / 2, 0, &unit);
+	if (result)
+		return result;
+	for (const char *p = list; p;) {
+		char name[32];
+		size_t n = strcspn(p, ",");
+		uint32_t bit = 0;
+		if (n < sizeof(name)) {
+			memcpy(name, p, n);
+			name[n] = '\0';
+			bit = role_parse(name);
+		}
+		if (!bit)
+			return duban_fail(&r->err, DUBAN_E_INVALID, "role",
+					  "role must list roles such as "
+					  "leader,inspector,office");
+		roles |= bit;
+		p = p[n] ? p + n + 1 : NULL;
+	}
+	result = user_people(r->store, &r->actor, roles, unit, page,
+			     per_page, &out, &r->err);
+	if (result == DUBAN_OK)
+		http_reply(r, 200, out);
+	return result;
+}
+
 static duban_result get_user(struct http_request *r)
 {
 	json_t *out = NULL;
@@ -326,6 +363,8 @@ const struct route api_core_routes[] = {
 	  user_fields },
 	{ "GET", "/api/v1/users", get_users, ADMINS, 0, NULL },
 	{ "GET", "/api/v1/users/{id}", get_user, ADMINS, 0, NULL },
+	{ "GET", "/api/v1/people", get_people,
+	  ADMINS | ROLE_OFFICE | ROLE_LEADER | ROLE_INSPECTOR, 0, NULL },
 	{ "GET", "/api/v1/audit", get_audit, ROLE_AUDITOR, 0, NULL },
 	{ "GET", "/api/v1/calendar/add", get_calendar_add, ROLE_ANY, 0, NULL },
 	{ "GET", "/api/v1/calendar/is-workday", get_calendar_is_workday,

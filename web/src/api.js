@@ -102,6 +102,8 @@ export async function api(method, path, { query, body, raw, contentType, signal,
       e.field,
     )
     if (Array.isArray(e.rows)) err.rows = e.rows // an import's bad rows
+    const retry = Number(res.headers.get('Retry-After'))
+    if (retry > 0) err.retryAfter = retry // seconds, with a 429
     const lost =
       (res.status === 401 && path !== '/api/v1/session') ||
       (res.status === 403 && err.code === 'csrf')

@@ -40,6 +40,7 @@ export const MENU = [
   { name: 'campaigns', path: '/campaigns', icon: 'Flag', roles: WORK },
   { name: 'problems', path: '/problems', icon: 'List', roles: WORK },
   { name: 'ledger', path: '/ledger', icon: 'Notebook', roles: WORK },
+  { name: 'inspections', path: '/inspections', icon: 'Aim', roles: ['office', 'inspector', 'leader'] },
   { name: 'complaints', path: '/complaints', icon: 'ChatDotSquare', roles: ['office', 'liaison', 'leader'] },
   { name: 'assessment', path: '/assessment', icon: 'Trophy', roles: ['office', 'leader'] },
   { name: 'units', path: '/units', icon: 'OfficeBuilding', roles: [] },
@@ -65,6 +66,8 @@ export const CAN = {
   assignComplaints: ['office'],
   reportWarnings: ['office', 'liaison', 'leader'],
   bulletins: ['office'],
+  inspections: ['office'], // inspection groups and leader links
+  assessInputs: ['office'], // evaluations, adjustments, vetoes, cases
 }
 
 // the moves of a problem: [from, to, office only, needs a note, needs evidence]

@@ -38,6 +38,12 @@ const routes = [
         meta: { public: true, portal: true, title: 'pub.trackTitle' },
       },
       {
+        path: 'rate',
+        name: 'pub-rate',
+        component: () => import('./public/PublicRateView.vue'),
+        meta: { public: true, portal: true, title: 'publicRate.title' },
+      },
+      {
         path: 'campaigns/:id(\\d+)',
         name: 'pub-campaign',
         component: () => import('./public/PublicCampaignView.vue'),
@@ -108,6 +114,12 @@ const routes = [
         name: 'ledger',
         component: () => import('./views/LedgerView.vue'),
         meta: { words: 'work', title: 'menu.ledger', roles: WORK },
+      },
+      {
+        path: 'inspections',
+        name: 'inspections',
+        component: () => import('./views/InspectionsView.vue'),
+        meta: { words: 'work', title: 'menu.inspections', roles: WORK },
       },
       {
         path: 'complaints',

@@ -1,6 +1,6 @@
 // units.js - the unit tree, built on this side from parent_id.
 import { reactive } from 'vue'
-import { fetchAll } from './api.js'
+import { api, fetchAll } from './api.js'
 
 export async function loadUnits() {
   return fetchAll('/api/v1/units')
@@ -69,11 +69,33 @@ export function ensureUnits(reload = false) {
   return unitsLoading
 }
 
-/** A unit's name, or "#id" for one outside the caller's scope. */
+/**
+ * A unit's name.  One outside the caller's scope (a task's co-unit in a
+ * neighbour county, say) is named from the public list of units
+ * (GET /public/units, names only), fetched once the first time a name is
+ * missing; "#id" until it has come, or when it cannot.
+ */
 export function unitName(id) {
   if (id == null) return ''
   const u = unitIndex.byId.get(id)
-  return u ? u.name : `#${id}`
+  if (u) return u.name
+  const name = outside.byId.get(id)
+  if (name) return name
+  if (unitIndex.loaded) loadOutsideNames()
+  return `#${id}`
+}
+
+const outside = reactive({ byId: new Map() })
+let outsideTried = false // not reactive: set while rendering
+
+function loadOutsideNames() {
+  if (outsideTried) return
+  outsideTried = true
+  api('GET', '/api/v1/public/units', { quiet: true })
+    .then((r) => {
+      outside.byId = new Map(r.units.map((x) => [x.id, x.name]))
+    })
+    .catch(() => {})
 }
 
 /** The ids of a unit and everything under it (units in scope only). */
@@ -98,4 +120,6 @@ export function forgetUnits() {
   unitIndex.byId = new Map()
   unitIndex.list = []
   unitIndex.loaded = false
+  outside.byId = new Map()
+  outsideTried = false
 }
