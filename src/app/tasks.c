@@ -711,6 +711,60 @@ static duban_result lights_for(struct store_conn *c, const struct actor *a,
 	return DUBAN_OK;
 }
 
+/*
+ * Each listed task with its milestones (a timeline): MS_BATCH task ids a
+ * statement, those past the end bound 0 (no task has it), so a page of
+ * 500 takes eight queries of one text.
+ */
+#define MS_BATCH 64
+static duban_result attach_milestones(struct store_conn *c, json_t *items,
+				      struct duban_error *err)
+{
+	char sql[512] = "SELECT id, title, due_on, completed_on, evidence,"
+			" version, task_id FROM milestones WHERE task_id IN (";
+	size_t n = json_array_size(items), len = strlen(sql);
+	for (int k = 0; k < MS_BATCH; k++)
+		len += (size_t)snprintf(sql + len, sizeof(sql) - len, "%s?",
+					k ? "," : "");
+	snprintf(sql + len, sizeof(sql) - len, ") ORDER BY task_id, seq");
+	for (size_t i = 0; i < n; i++)
+		json_object_set_new(json_array_get(items, i), "milestones",
+				    json_array());
+	for (size_t from = 0; from < n; from += MS_BATCH) {
+		struct store_stmt *st;
+		bool row = false;
+		size_t to = from + MS_BATCH < n ? from + MS_BATCH : n;
+		duban_result result = store_prepare(c, sql, &st, err);
+		if (result)
+			return result;
+		for (size_t k = 0; k < MS_BATCH; k++)
+			store_bind_int(st, (int)k + 1,
+				       from + k < to
+					       ? jint(json_array_get(items,
+								     from + k),
+						      "id", 0)
+					       : 0);
+		while ((result = store_step(st, &row, err)) == DUBAN_OK &&
+		       row) {
+			int64_t task = store_col_int(st, 6);
+			for (size_t i = from; i < to; i++) {
+				json_t *t = json_array_get(items, i);
+				if (jint(t, "id", 0) == task) {
+					json_array_append_new(
+						json_object_get(t,
+								"milestones"),
+						row_json(st, ms_cols, 6));
+					break;
+				}
+			}
+		}
+		store_reset(st);
+		if (result)
+			return result;
+	}
+	return DUBAN_OK;
+}
+
 static duban_result list_tasks(struct store_conn *c, void *ctx,
 			       struct duban_error *err)
 {
@@ -795,6 +849,8 @@ static duban_result list_tasks(struct store_conn *c, void *ctx,
 		json_array_append_new(items, o);
 	}
 	json_decref(rows);
+	if (result == DUBAN_OK && f->milestones)
+		result = attach_milestones(c, items, err);
 	if (result)
 		goto out;
 	l->out = page_json(items, total, f->page, f->per_page);

@@ -46,6 +46,7 @@ struct task_filter {
 	int light;            /* -1 for any */
 	int32_t as_of;
 	int page, per_page;
+	bool milestones;      /* each task with its milestones (a timeline) */
 };
 
 duban_result task_list(struct store *s, const struct actor *a,

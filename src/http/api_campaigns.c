@@ -221,7 +221,8 @@ static duban_result post_tasks(struct http_request *r)
 static duban_result get_tasks(struct http_request *r)
 {
 	struct task_filter f;
-	const char *light = http_query(r, "light");
+	const char *light = http_query(r, "light"),
+		   *include = http_query(r, "include");
 	duban_result result;
 	memset(&f, 0, sizeof(f));
 	if ((result = http_paging(r, &f.page, &f.per_page)) ||
@@ -236,6 +237,10 @@ static duban_result get_tasks(struct http_request *r)
 	if (light && f.light < 0)
 		return duban_fail(&r->err, DUBAN_E_INVALID, "light",
 				  "light must be green, yellow or red");
+	if (include && strcmp(include, "milestones") != 0)
+		return duban_fail(&r->err, DUBAN_E_INVALID, "include",
+				  "include may only be milestones");
+	f.milestones = include != NULL;
 	REPLY(200, task_list(r->store, &r->actor, &f, &out_, &r->err));
 }
 

@@ -328,6 +328,7 @@ static void test_filters_use_indexes(void **state)
 			.as_of = as_of,
 			.page = k & 16 ? 2 : 1,
 			.per_page = 25,
+			.milestones = k & 1, /* the timeline's batch */
 		};
 		if (f.light >= 0 && !f.campaign_id)
 			continue;
