@@ -840,7 +840,9 @@ static duban_result list_tasks(struct store_conn *c, void *ctx,
 			    (int64_t)json_array_size(items) >= f->per_page)
 				continue;
 		}
-		json_t *o = json_deep_copy(t);
+		/* the row itself: the lights above read only the rows after
+		 * this one */
+		json_t *o = json_incref(t);
 		json_object_set_new(o, "team",
 				    json_loads(jstr(o, "team"), 0, NULL));
 		json_object_del(o, "path");

@@ -3,6 +3,19 @@
 #include <stdio.h>
 #include <string.h>
 
+/* dynbuf_addn() without its call when the bytes fit (most do): answers
+ * are written a few bytes at a time */
+static inline bool put(struct dynbuf *b, const char *s, size_t n)
+{
+	if (b->p && n < b->cap - b->len && n <= b->max - b->len) {
+		memcpy(b->p + b->len, s, n);
+		b->len += n;
+		b->p[b->len] = '\0';
+		return true;
+	}
+	return dynbuf_addn(b, s, n);
+}
+
 /* the escape of each byte below 0x20, and of " and \ */
 static const char *escape_of(unsigned char c, char tmp[8])
 {
@@ -32,17 +45,18 @@ static bool out_string(struct dynbuf *b, const char *s, size_t n)
 {
 	char tmp[8];
 	size_t run = 0;
-	dynbuf_addn(b, "\"", 1);
+	put(b, "\"", 1);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
-		dynbuf_addn(b, s + run, i - run);
-		dynbuf_add(b, escape_of(c, tmp));
+		const char *e = escape_of(c, tmp);
+		put(b, s + run, i - run);
+		put(b, e, strlen(e));
 		run = i + 1;
 	}
-	dynbuf_addn(b, s + run, n - run);
-	return dynbuf_addn(b, "\"", 1);
+	put(b, s + run, n - run);
+	return put(b, "\"", 1);
 }
 
 static bool out_integer(struct dynbuf *b, json_int_t v)
@@ -57,7 +71,7 @@ static bool out_integer(struct dynbuf *b, json_int_t v)
 	} while (u);
 	if (v < 0)
 		*--p = '-';
-	return dynbuf_addn(b, p, (size_t)(buf + sizeof(buf) - p));
+	return put(b, p, (size_t)(buf + sizeof(buf) - p));
 }
 
 /* "%.12g", then a dot or an exponent always, and the exponent without its
@@ -68,7 +82,7 @@ static bool out_real(struct dynbuf *b, double v)
 	int n = snprintf(buf, sizeof(buf), "%.12g", v);
 	size_t k = 0;
 	if (n < 0 || (size_t)n >= sizeof(buf))
-		return dynbuf_add(b, "null");
+		return put(b, "null", 4);
 	for (int i = 0; i < n; i++) {
 		out[k++] = buf[i];
 		if (buf[i] == 'e') {
@@ -87,7 +101,7 @@ static bool out_real(struct dynbuf *b, double v)
 		out[k++] = '.';
 		out[k++] = '0';
 	}
-	return dynbuf_addn(b, out, k);
+	return put(b, out, k);
 }
 
 bool json_out(struct dynbuf *b, const json_t *v)
@@ -97,30 +111,30 @@ bool json_out(struct dynbuf *b, const json_t *v)
 		const char *key;
 		json_t *item;
 		bool first = true;
-		dynbuf_addn(b, "{", 1);
+		put(b, "{", 1);
 		/* jansson keeps insertion order: the foreach walks it */
 		json_object_foreach((json_t *)v, key, item)
 		{
 			if (!first)
-				dynbuf_addn(b, ",", 1);
+				put(b, ",", 1);
 			first = false;
 			out_string(b, key, strlen(key));
-			dynbuf_addn(b, ":", 1);
+			put(b, ":", 1);
 			json_out(b, item);
 		}
-		return dynbuf_addn(b, "}", 1);
+		return put(b, "}", 1);
 	}
 	case JSON_ARRAY: {
 		size_t i;
 		json_t *item;
-		dynbuf_addn(b, "[", 1);
+		put(b, "[", 1);
 		json_array_foreach(v, i, item)
 		{
 			if (i)
-				dynbuf_addn(b, ",", 1);
+				put(b, ",", 1);
 			json_out(b, item);
 		}
-		return dynbuf_addn(b, "]", 1);
+		return put(b, "]", 1);
 	}
 	case JSON_STRING:
 		return out_string(b, json_string_value(v), json_string_length(v));
@@ -129,10 +143,10 @@ bool json_out(struct dynbuf *b, const json_t *v)
 	case JSON_REAL:
 		return out_real(b, json_real_value(v));
 	case JSON_TRUE:
-		return dynbuf_addn(b, "true", 4);
+		return put(b, "true", 4);
 	case JSON_FALSE:
-		return dynbuf_addn(b, "false", 5);
+		return put(b, "false", 5);
 	default:
-		return dynbuf_addn(b, "null", 4);
+		return put(b, "null", 4);
 	}
 }
