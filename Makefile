@@ -111,5 +111,40 @@ bench: deps web
 	@cmake --build $(BENCH_BUILD) -j $(JOBS)
 	@DUBAN_BIN=$(BENCH_BUILD)/duban bench/run.sh
 
+# the harnesses of tests/fuzz (tests/fuzz/README.md) under libFuzzer with
+# ASan and UBSan, one after another, each for FUZZ_SECONDS on a copy of its
+# seed corpus that grows in $(FUZZ_BUILD)/corpus/; what crashes lands in
+# $(FUZZ_BUILD)/crashes/; clang only, not part of `make test`
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= csv xlsx filetype calendar router import
+.PHONY: fuzz
+fuzz: web
+	@scripts/deps.sh fuzz
+	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug \
+	  -DDUBAN_FUZZ=ON -DDUBAN_TESTS=OFF >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) \
+	  --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+	@failed=""; for t in $(FUZZ_TARGETS); do \
+	  corpus=$(FUZZ_BUILD)/corpus/$$t; crashes=$(FUZZ_BUILD)/crashes/$$t; \
+	  log=$(FUZZ_BUILD)/fuzz_$$t.log; \
+	  mkdir -p $$corpus $$crashes; cp -n tests/fuzz/corpus/$$t/* $$corpus/; \
+	  echo "fuzz: $$t for $(FUZZ_SECONDS) s ($$log)"; \
+	  dict=tests/fuzz/$$t.dict; [ -f $$dict ] || dict=; \
+	  $(FUZZ_BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+	    $${dict:+-dict=$$dict} -artifact_prefix=$$crashes/ \
+	    -print_final_stats=1 $$corpus \
+	    >$$log 2>&1; rc=$$?; \
+	  grep -E '^#[0-9]+[[:space:]]+DONE' $$log | tail -1 | sed 's/^/fuzz:   /'; \
+	  grep -E 'number_of_executed_units|average_exec_per_sec' $$log | \
+	    sed 's/^/fuzz:   /'; \
+	  if [ $$rc -ne 0 ]; then failed="$$failed $$t"; \
+	    grep -E 'ERROR:|invariant broken|SUMMARY:|Test unit written' $$log | \
+	      sed 's/^/fuzz:   /'; \
+	  fi; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: crashes in:$$failed"; exit 1; fi; \
+	echo "fuzz: nothing found"
+
 clean:
 	rm -rf $(BUILD) $(SAN_BUILD) $(CLANG_BUILD)

@@ -11,6 +11,9 @@ packages=(
   python3-docx
   chromium fonts-noto-cjk
 )
+# `scripts/deps.sh fuzz` (make fuzz) adds libFuzzer's runtime, which
+# Debian's clang only recommends
+[[ "${1:-}" == fuzz ]] && packages+=(libclang-rt-dev)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -38,6 +38,9 @@ void import_row_error(struct import *im, struct import_row *r,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* a message cut to msg's size keeps whole characters (JSON takes
+	 * nothing else) */
+	msg[utf8_whole(msg, strlen(msg))] = '\0';
 	json_t *e = json_pack("{s:I, s:s}", "row", (json_int_t)r->row, "field",
 			      field ? field : "");
 	json_object_set_new(e, "message", json_string(msg));

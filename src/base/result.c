@@ -38,6 +38,24 @@ const char *duban_result_code(duban_result r)
 	return table[r].code;
 }
 
+/*
+ * Drops a UTF-8 sequence left incomplete at the end of s, as a text cut to
+ * fit a buffer ends: the message goes into a JSON error body, which holds
+ * only valid UTF-8.
+ */
+static void whole_characters(char *s)
+{
+	size_t n = strlen(s), k = n, need;
+	while (k > 0 && n - k < 4 && ((unsigned char)s[k - 1] & 0xC0) == 0x80)
+		k--;
+	if (k == 0 || (unsigned char)s[k - 1] < 0xC0)
+		return; /* ASCII, or continuation bytes without a lead */
+	unsigned char lead = (unsigned char)s[k - 1];
+	need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+	if (n - (k - 1) < need)
+		s[k - 1] = '\0';
+}
+
 static duban_result vfail(struct duban_error *err, duban_result r,
 			  const char *code, const char *field,
 			  const char *fmt, va_list ap)
@@ -49,6 +67,8 @@ static duban_result vfail(struct duban_error *err, duban_result r,
 		 code ? code : duban_result_code(r));
 	snprintf(err->field, sizeof(err->field), "%s", field ? field : "");
 	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	whole_characters(err->field);
+	whole_characters(err->message);
 	return r;
 }
 

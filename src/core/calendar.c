@@ -1018,6 +1018,10 @@ static void ics_summary(struct ics_pending *ev, struct span value)
 	 * longer than name and copy_text cuts back to a whole character. */
 	struct span s = trim((struct span){ tmp, n });
 	copy_text(ev->name, sizeof(ev->name), s);
+	/* Cut short, the name may end in a blank, which the text form
+	 * (calendar_year_text) would lose. */
+	for (size_t k = strlen(ev->name); k && is_blank(ev->name[k - 1]); k--)
+		ev->name[k - 1] = '\0';
 	ev->has_summary = ev->name[0] != '\0';
 }
 

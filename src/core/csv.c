@@ -49,6 +49,14 @@ bool utf8_valid(const char *str, size_t n)
 	return true;
 }
 
+size_t utf8_whole(const char *s, size_t n)
+{
+	/* a character is at most four bytes: the cut is among the last */
+	while (n > 0 && !utf8_valid(s, n))
+		n--;
+	return n;
+}
+
 duban_result csv_to_utf8(const char *in, size_t len, char **out,
 			 size_t *out_len, const char **encoding,
 			 struct duban_error *err)

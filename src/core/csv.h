@@ -17,6 +17,12 @@
 bool utf8_valid(const char *s, size_t n);
 
 /**
+ * The length of the longest well-formed start of s[0..n): a text cut to a
+ * buffer's size, or quoted byte by byte, ends before a broken character.
+ */
+size_t utf8_whole(const char *s, size_t n);
+
+/**
  * The text of a CSV file as UTF-8.  A UTF-8 byte order mark is dropped;
  * valid UTF-8 is taken as it is; anything else is converted from GB18030
  * (a superset of GBK and GB2312).  A NUL byte, a UTF-16 byte order mark or

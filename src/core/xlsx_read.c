@@ -166,8 +166,16 @@ static void workbook_start(struct reader *r, const char *name,
 			snprintf(r->rid, sizeof(r->rid), "%s", id);
 			r->have_rid = true;
 		}
-		snprintf(r->info.sheet, sizeof(r->info.sheet), "%s",
-			 nm ? nm : "");
+		/* a name too long for info.sheet is cut at a whole
+		 * character: it goes into the JSON answer */
+		size_t n = nm ? strlen(nm) : 0;
+		if (n >= sizeof(r->info.sheet)) {
+			n = sizeof(r->info.sheet) - 1;
+			while (n > 0 && ((unsigned char)nm[n] & 0xC0) == 0x80)
+				n--;
+		}
+		memcpy(r->info.sheet, nm ? nm : "", n);
+		r->info.sheet[n] = '\0';
 	}
 }
 

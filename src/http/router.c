@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/date.h"
+#include "core/csv.h"
 #include "http/server_internal.h"
 
 /* Parses a positive decimal id of at most 18 digits from s[0..n). */
@@ -194,11 +195,18 @@ duban_result router_parse_body(struct http_request *r)
 		return duban_fail(&r->err, DUBAN_E_MALFORMED, NULL,
 				  "a JSON object body is required");
 	doc = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!doc)
+	if (!doc) {
+		/* jansson quotes the body near the error byte by byte, so a
+		 * character may be cut there; the answer's JSON takes only
+		 * whole ones */
+		size_t n = utf8_whole(jerr.text, strlen(jerr.text));
 		return duban_fail_code(&r->err, DUBAN_E_MALFORMED,
 				       "malformed_json", NULL,
-				       "malformed JSON at line %d column %d: %s",
-				       jerr.line, jerr.column, jerr.text);
+				       "malformed JSON at line %d column %d: "
+				       "%.*s",
+				       jerr.line, jerr.column, (int)n,
+				       jerr.text);
+	}
 	if (!json_is_object(doc)) {
 		json_decref(doc);
 		return duban_fail_code(&r->err, DUBAN_E_MALFORMED,

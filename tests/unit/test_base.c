@@ -101,6 +101,28 @@ static void test_result_status(void **state)
 	assert_string_equal(err.message, "bad kind 'x'");
 }
 
+/* a message cut to fit ends on a whole character, never inside one */
+static void test_result_cut(void **state)
+{
+	struct duban_error err;
+	char long_text[400] = "";
+	(void)state;
+	for (int i = 0; i < 120; i++)
+		strcat(long_text, "中"); /* 360 bytes */
+	for (int pad = 0; pad < 3; pad++) {
+		duban_fail(&err, DUBAN_E_INVALID, NULL, "%.*s'%s'", pad, "ab",
+			   long_text);
+		size_t n = strlen(err.message);
+		assert_true(n >= sizeof(err.message) - 3);
+		assert_int_equal((n - (size_t)pad - 1) % 3, 0);
+	}
+	/* an incomplete character at the end of a short text goes too */
+	duban_fail(&err, DUBAN_E_INVALID, NULL, "x%s", "\xE4\xB8");
+	assert_string_equal(err.message, "x");
+	duban_fail(&err, DUBAN_E_INVALID, NULL, "x%s", "中");
+	assert_string_equal(err.message, "x中");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -108,6 +130,7 @@ int main(void)
 		cmocka_unit_test(test_date_epoch_and_weekday),
 		cmocka_unit_test(test_date_cst),
 		cmocka_unit_test(test_result_status),
+		cmocka_unit_test(test_result_cut),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1069,6 +1069,34 @@ static void test_ics_malformed(void **state)
 }
 
 /* Bytes of every kind must not crash either parser. */
+/* A SUMMARY cut to fit the name at a blank keeps no blank at its end, so
+ * the year written as text reads back with the same name (tests/fuzz). */
+static void test_ics_long_summary(void **state)
+{
+	struct calendar *cal = calendar_new(), *again = calendar_new();
+	struct duban_error err;
+	char ics[512], words[256];
+	size_t len;
+
+	(void)state;
+	memset(words, 'a', 94);
+	snprintf(words + 94, sizeof(words) - 94, " bbbbbbbbbb");
+	snprintf(ics, sizeof(ics), EV("DTSTART;VALUE=DATE:20260101\r\n"
+				      "SUMMARY:%s\r\n"),
+		 words);
+	if (calendar_load_ics(cal, ics, strlen(ics), NULL, &err))
+		fail_msg("%s", err.message);
+	const char *name = calendar_year_at(cal, 0)->ranges[0].name;
+	assert_int_equal(strlen(name), 94);
+	char *text = calendar_year_text(cal, 2026, &len);
+	if (calendar_load_text(again, text, len, NULL, &err))
+		fail_msg("%s\n%s", err.message, text);
+	assert_string_equal(calendar_year_at(again, 0)->ranges[0].name, name);
+	free(text);
+	calendar_free(cal);
+	calendar_free(again);
+}
+
 static void test_garbage(void **state)
 {
 	struct calendar *cal = calendar_new();
@@ -1127,6 +1155,7 @@ int main(void)
 		cmocka_unit_test(test_clone_merge),
 		cmocka_unit_test(test_ics),
 		cmocka_unit_test(test_ics_malformed),
+		cmocka_unit_test(test_ics_long_summary),
 		cmocka_unit_test(test_garbage),
 	};
 

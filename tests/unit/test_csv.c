@@ -88,6 +88,19 @@ static void test_bad_records(void **state)
 	free(wide);
 }
 
+/* the whole characters of a text cut anywhere */
+static void test_utf8_whole(void **state)
+{
+	const char *s = "办a结\xF0\x9F\x98\x80";
+	(void)state;
+	/* 办 is 3 bytes, a 1, 结 3, the emoji 4: cuts inside a character
+	 * fall back to the one before it */
+	static const size_t want[] = { 0, 0, 0, 3, 4, 4, 4, 7, 7, 7, 7, 11 };
+	for (size_t n = 0; n < sizeof(want) / sizeof(want[0]); n++)
+		assert_int_equal(utf8_whole(s, n), want[n]);
+	assert_int_equal(utf8_whole("\xFF", 1), 0);
+}
+
 static void test_utf8_valid(void **state)
 {
 	static const struct {
@@ -168,6 +181,7 @@ int main(void)
 		cmocka_unit_test(test_records),
 		cmocka_unit_test(test_bad_records),
 		cmocka_unit_test(test_utf8_valid),
+		cmocka_unit_test(test_utf8_whole),
 		cmocka_unit_test(test_encodings),
 		cmocka_unit_test(test_nul_is_not_text),
 	};

@@ -18,6 +18,7 @@
 #include <zip.h>
 
 #include "base/date.h"
+#include "core/csv.h"
 #include "core/xlsx_read.h"
 
 /* --- collecting what the reader hands over, as text --- */
@@ -393,6 +394,42 @@ static void test_limits_and_stop(void **state)
 	free(buf);
 }
 
+/* what the file names is cut to fit at a whole character: the sheet's
+ * name and the error messages go into JSON (found by tests/fuzz) */
+static void test_cut_at_whole_characters(void **state)
+{
+	char workbook[1024], sheet[1024], name[256] = "", ref[512] = "";
+	struct part parts[] = {
+		{ "xl/workbook.xml", workbook },
+		{ "xl/worksheets/sheet1.xml", sheet },
+		{ NULL, NULL },
+	};
+	struct xlsx_info info;
+	struct duban_error err = { 0 };
+	struct dump d;
+	size_t len;
+	(void)state;
+	for (int i = 0; i < 60; i++)
+		strcat(name, "表"); /* 180 bytes */
+	for (int i = 0; i < 100; i++)
+		strcat(ref, "中");
+	snprintf(workbook, sizeof(workbook),
+		 "<workbook><sheets><sheet name=\"%s\"/></sheets></workbook>",
+		 name);
+	snprintf(sheet, sizeof(sheet), SHEET("<x:row><x:c r=\"%s\"><x:v>1"
+					     "</x:v></x:c></x:row>"),
+		 ref);
+	char *buf = make_zip(parts, &len);
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(xlsx_read(buf, len, NULL, collect, &d, &info, &err),
+			 DUBAN_E_INVALID);
+	free(buf);
+	assert_int_equal(strlen(info.sheet), 42 * 3);
+	assert_true(utf8_valid(info.sheet, strlen(info.sheet)));
+	assert_non_null(strstr(err.message, "bad cell reference '中中"));
+	assert_true(utf8_valid(err.message, strlen(err.message)));
+}
+
 static void test_serial_day(void **state)
 {
 	static const struct {
@@ -461,6 +498,7 @@ int main(void)
 		cmocka_unit_test(test_parts),
 		cmocka_unit_test(test_not_a_workbook),
 		cmocka_unit_test(test_limits_and_stop),
+		cmocka_unit_test(test_cut_at_whole_characters),
 		cmocka_unit_test(test_serial_day),
 		cmocka_unit_test(test_date_formats),
 	};
