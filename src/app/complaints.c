@@ -11,6 +11,7 @@
 #include "app/problems.h"
 #include "app/rows.h"
 #include "app/scope.h"
+#include "app/unitsum.h"
 #include "app/text.h"
 #include "app/workcal.h"
 #include "base/date.h"
@@ -849,34 +850,25 @@ duban_result complaint_callback(struct store *s, const struct actor *a,
 
 /* --- the three rates --- */
 
-struct rate_row {
-	int64_t unit_id;
-	char path[256];
-	int64_t received, on_time, rated, resolved, satisfied;
-	int64_t s_received, s_on_time, s_rated, s_resolved, s_satisfied;
-};
-
-static int cmp_rate_row(const void *a, const void *b)
-{
-	int64_t x = ((const struct rate_row *)a)->unit_id,
-		y = ((const struct rate_row *)b)->unit_id;
-	return x < y ? -1 : x > y;
-}
+/* a unit's counters over a period */
+enum { R_RECEIVED, R_ON_TIME, R_RATED, R_RESOLVED, R_SATISFIED, R_COUNTERS };
 
 static json_t *ratio(int64_t num, int64_t den)
 {
 	return den ? json_real((double)num / (double)den) : json_null();
 }
 
-static json_t *rates_json(int64_t unit, int64_t received, int64_t on_time,
-			  int64_t rated, int64_t resolved, int64_t satisfied)
+static json_t *rates_json(int64_t unit, const int64_t *r)
 {
 	json_t *o = json_pack("{s:I, s:I, s:I}", "unit_id", (json_int_t)unit,
-			      "received", (json_int_t)received, "rated",
-			      (json_int_t)rated);
-	json_object_set_new(o, "response_rate", ratio(on_time, received));
-	json_object_set_new(o, "resolution_rate", ratio(resolved, rated));
-	json_object_set_new(o, "satisfaction_rate", ratio(satisfied, rated));
+			      "received", (json_int_t)r[R_RECEIVED], "rated",
+			      (json_int_t)r[R_RATED]);
+	json_object_set_new(o, "response_rate",
+			    ratio(r[R_ON_TIME], r[R_RECEIVED]));
+	json_object_set_new(o, "resolution_rate",
+			    ratio(r[R_RESOLVED], r[R_RATED]));
+	json_object_set_new(o, "satisfaction_rate",
+			    ratio(r[R_SATISFIED], r[R_RATED]));
 	return o;
 }
 
@@ -884,8 +876,7 @@ struct stats_ctx {
 	const struct actor *a;
 	int64_t unit_id;
 	int32_t from, to;
-	struct rate_row *rows;
-	size_t n;
+	struct unitsum units;
 	json_t *out;
 };
 
@@ -894,7 +885,6 @@ static duban_result gather_rates(struct store_conn *c, struct stats_ctx *x,
 {
 	struct store_stmt *st;
 	bool row = false;
-	size_t cap = 0;
 	char from[11], to[11], lo[256] = "", hi[256] = "";
 	duban_result result;
 	if (x->unit_id) {
@@ -905,28 +895,8 @@ static duban_result gather_rates(struct store_conn *c, struct stats_ctx *x,
 		memcpy(hi, lo, sizeof(hi));
 		hi[strlen(hi) - 1] = '0';
 	}
-	result = store_prepare(c,
-			       "SELECT id, path FROM units WHERE path >= ? AND"
-			       " path < ? AND (? = '' OR (path >= ? AND"
-			       " path < ?)) ORDER BY id",
-			       &st, err);
-	if (result)
-		return result;
-	scope_bind_subtree(st, 1, x->a);
-	store_bind_str(st, 3, lo);
-	store_bind_str(st, 4, lo);
-	store_bind_str(st, 5, hi);
-	while ((result = store_step(st, &row, err)) == DUBAN_OK && row) {
-		if (x->n == cap) {
-			cap = cap ? cap * 2 : 64;
-			x->rows = xrealloc(x->rows, cap * sizeof(*x->rows));
-		}
-		struct rate_row *r = &x->rows[x->n++];
-		memset(r, 0, sizeof(*r));
-		r->unit_id = store_col_int(st, 0);
-		snprintf(r->path, sizeof(r->path), "%s", store_col_text(st, 1));
-	}
-	store_reset(st);
+	result = unitsum_load(c, x->a, x->unit_id ? lo : NULL, hi,
+			      R_COUNTERS, &x->units, err);
 	if (result)
 		return result;
 	date_format(x->from, from);
@@ -948,38 +918,13 @@ static duban_result gather_rates(struct store_conn *c, struct stats_ctx *x,
 	store_bind_str(st, 1, from);
 	store_bind_str(st, 2, to);
 	while ((result = store_step(st, &row, err)) == DUBAN_OK && row) {
-		struct rate_row key = { .unit_id = store_col_int(st, 0) };
-		struct rate_row *r = x->n ? bsearch(&key, x->rows, x->n,
-						    sizeof(*x->rows),
-						    cmp_rate_row)
-					  : NULL;
-		if (!r)
-			continue;
-		r->received = store_col_int(st, 1);
-		r->on_time = store_col_int(st, 2);
-		r->rated = store_col_int(st, 3);
-		r->resolved = store_col_int(st, 4);
-		r->satisfied = store_col_int(st, 5);
-		for (const char *p = r->path; *p == '/';) {
-			char *end;
-			long long id = strtoll(p + 1, &end, 10);
-			if (end == p + 1)
-				break;
-			struct rate_row k2 = { .unit_id = id };
-			struct rate_row *anc = bsearch(&k2, x->rows, x->n,
-						       sizeof(*x->rows),
-						       cmp_rate_row);
-			if (anc) {
-				anc->s_received += r->received;
-				anc->s_on_time += r->on_time;
-				anc->s_rated += r->rated;
-				anc->s_resolved += r->resolved;
-				anc->s_satisfied += r->satisfied;
-			}
-			p = end;
-		}
+		int64_t v[R_COUNTERS];
+		for (int k = 0; k < R_COUNTERS; k++)
+			v[k] = store_col_int(st, 1 + k);
+		unitsum_add(&x->units, store_col_int(st, 0), v);
 	}
 	store_reset(st);
+	unitsum_roll_up(&x->units);
 	return result;
 }
 
@@ -991,18 +936,12 @@ static duban_result stats(struct store_conn *c, void *ctx,
 	if (result)
 		return result;
 	json_t *units = json_array(), *subs = json_array();
-	for (size_t i = 0; i < x->n; i++) {
-		struct rate_row *r = &x->rows[i];
-		if (r->received)
-			json_array_append_new(
-				units, rates_json(r->unit_id, r->received,
-						  r->on_time, r->rated,
-						  r->resolved, r->satisfied));
-		if (r->s_received)
-			json_array_append_new(
-				subs, rates_json(r->unit_id, r->s_received,
-						 r->s_on_time, r->s_rated,
-						 r->s_resolved, r->s_satisfied));
+	for (size_t i = 0; i < x->units.n; i++) {
+		const struct unitsum_unit *u = &x->units.u[i];
+		if (u->own[R_RECEIVED])
+			json_array_append_new(units, rates_json(u->id, u->own));
+		if (u->sub[R_RECEIVED])
+			json_array_append_new(subs, rates_json(u->id, u->sub));
 	}
 	char from[11], to[11];
 	date_format(x->from, from);
@@ -1016,29 +955,34 @@ duban_result complaint_stats(struct store *s, const struct actor *a,
 			     int64_t unit_id, int32_t from, int32_t to,
 			     json_t **out, struct duban_error *err)
 {
-	struct stats_ctx x = { a, unit_id, from, to, NULL, 0, NULL };
+	struct stats_ctx x = { .a = a, .unit_id = unit_id, .from = from,
+			       .to = to };
 	if (to < from)
 		return duban_fail(err, DUBAN_E_INVALID, "to",
 				  "to is before from");
 	duban_result result = store_read(s, stats, &x, err);
-	free(x.rows);
+	unitsum_release(&x.units);
 	*out = x.out;
 	return result;
 }
 
 static int by_merit(const void *a, const void *b)
 {
-	const struct rate_row *x = a, *y = b;
+	const struct unitsum_unit *x = *(const struct unitsum_unit *const *)a,
+				  *y = *(const struct unitsum_unit *const *)b;
+	const int64_t *p = x->own, *q = y->own;
 	/* satisfaction first, then answering on time, then fewer complaints */
-	double sx = x->rated ? (double)x->satisfied / (double)x->rated : 0,
-	       sy = y->rated ? (double)y->satisfied / (double)y->rated : 0;
-	double rx = (double)x->on_time / (double)x->received,
-	       ry = (double)y->on_time / (double)y->received;
+	double sx = p[R_RATED] ? (double)p[R_SATISFIED] / (double)p[R_RATED]
+			       : 0,
+	       sy = q[R_RATED] ? (double)q[R_SATISFIED] / (double)q[R_RATED]
+			       : 0;
+	double rx = (double)p[R_ON_TIME] / (double)p[R_RECEIVED],
+	       ry = (double)q[R_ON_TIME] / (double)q[R_RECEIVED];
 	if (sx != sy)
 		return sx > sy ? -1 : 1;
 	if (rx != ry)
 		return rx > ry ? -1 : 1;
-	return x->unit_id < y->unit_id ? -1 : x->unit_id > y->unit_id;
+	return x->id < y->id ? -1 : x->id > y->id;
 }
 
 static duban_result rankings(struct store_conn *c, void *ctx,
@@ -1048,28 +992,24 @@ static duban_result rankings(struct store_conn *c, void *ctx,
 	duban_result result = gather_rates(c, x, err);
 	if (result)
 		return result;
+	/* the units that received complaints, best first */
+	const struct unitsum_unit **ranked =
+		xmalloc((x->units.n ? x->units.n : 1) * sizeof(*ranked));
 	size_t m = 0;
-	for (size_t i = 0; i < x->n; i++)
-		if (x->rows[i].received)
-			x->rows[m++] = x->rows[i];
-	qsort(x->rows, m, sizeof(*x->rows), by_merit);
+	for (size_t i = 0; i < x->units.n; i++)
+		if (x->units.u[i].own[R_RECEIVED])
+			ranked[m++] = &x->units.u[i];
+	qsort(ranked, m, sizeof(*ranked), by_merit);
 	json_t *red = json_array(), *black = json_array();
-	for (size_t i = 0; i < m && i < 5; i++) {
-		struct rate_row *r = &x->rows[i];
-		json_array_append_new(red, rates_json(r->unit_id, r->received,
-						      r->on_time, r->rated,
-						      r->resolved,
-						      r->satisfied));
-	}
+	for (size_t i = 0; i < m && i < 5; i++)
+		json_array_append_new(red,
+				      rates_json(ranked[i]->id, ranked[i]->own));
 	/* the black list is the bottom five, worst first, never overlapping
 	 * the red list */
-	for (size_t k = 0; k < 5 && k + 5 < m; k++) {
-		struct rate_row *r = &x->rows[m - 1 - k];
-		json_array_append_new(black, rates_json(r->unit_id, r->received,
-							r->on_time, r->rated,
-							r->resolved,
-							r->satisfied));
-	}
+	for (size_t k = 0; k < 5 && k + 5 < m; k++)
+		json_array_append_new(black, rates_json(ranked[m - 1 - k]->id,
+							ranked[m - 1 - k]->own));
+	free(ranked);
 	char from[11], to[11];
 	date_format(x->from, from);
 	date_format(x->to, to);
@@ -1082,9 +1022,9 @@ duban_result complaint_rankings(struct store *s, const struct actor *a,
 				int32_t from, int32_t to, json_t **out,
 				struct duban_error *err)
 {
-	struct stats_ctx x = { a, 0, from, to, NULL, 0, NULL };
+	struct stats_ctx x = { .a = a, .from = from, .to = to };
 	duban_result result = store_read(s, rankings, &x, err);
-	free(x.rows);
+	unitsum_release(&x.units);
 	*out = x.out;
 	return result;
 }

@@ -10,6 +10,7 @@
 #include "app/campaigns.h"
 #include "app/rows.h"
 #include "app/scope.h"
+#include "app/unitsum.h"
 #include "app/text.h"
 #include "app/workcal.h"
 #include "base/date.h"
@@ -582,12 +583,8 @@ duban_result problem_transition(struct store *s, const struct actor *a,
 
 /* --- the ledger --- */
 
-struct ledger_unit {
-	int64_t id;
-	char path[256];
-	int64_t total, closed, overdue, by_status[6];
-	int64_t sub_total, sub_closed, sub_overdue;
-};
+/* a unit's counters: by status (status_index()), then these */
+enum { L_TOTAL = 6, L_CLOSED, L_OVERDUE, L_COUNTERS };
 
 static int status_index(const char *s)
 {
@@ -598,13 +595,6 @@ static int status_index(const char *s)
 		if (s && strcmp(s, order[i]) == 0)
 			return i;
 	return 0;
-}
-
-static int cmp_unit(const void *a, const void *b)
-{
-	int64_t x = ((const struct ledger_unit *)a)->id,
-		y = ((const struct ledger_unit *)b)->id;
-	return x < y ? -1 : x > y;
 }
 
 struct ledger_ctx {
@@ -633,35 +623,16 @@ static duban_result ledger(struct store_conn *c, void *ctx,
 	struct ledger_ctx *l = ctx;
 	struct campaign_meta m;
 	struct store_stmt *st;
-	struct ledger_unit *units = NULL;
-	size_t n = 0, cap = 0;
+	struct unitsum units = { 0 };
 	bool row = false;
 	char today[11];
 	duban_result result = campaign_meta_load(c, l->a, l->id, false, &m, err);
 	if (result)
 		return result;
 	date_format(l->as_of, today);
-	result = store_prepare(c,
-			       "SELECT id, path FROM units WHERE path >= ? AND"
-			       " path < ? ORDER BY id",
-			       &st, err);
-	if (result)
+	if ((result = unitsum_load(c, l->a, NULL, NULL, L_COUNTERS, &units,
+				   err)))
 		return result;
-	scope_bind_subtree(st, 1, l->a);
-	while ((result = store_step(st, &row, err)) == DUBAN_OK && row) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			units = xrealloc(units, cap * sizeof(*units));
-		}
-		memset(&units[n], 0, sizeof(units[n]));
-		units[n].id = store_col_int(st, 0);
-		snprintf(units[n].path, sizeof(units[n].path), "%s",
-			 store_col_text(st, 1));
-		n++;
-	}
-	store_reset(st);
-	if (result)
-		goto out;
 	/* one grouped pass: counts per unit and status, overdue apart */
 	result = store_prepare(
 		c,
@@ -676,61 +647,41 @@ static duban_result ledger(struct store_conn *c, void *ctx,
 	store_bind_int(st, 2, l->id);
 	int64_t totals[3] = { 0, 0, 0 };
 	while ((result = store_step(st, &row, err)) == DUBAN_OK && row) {
-		struct ledger_unit key = { .id = store_col_int(st, 0) };
-		struct ledger_unit *u =
-			n ? bsearch(&key, units, n, sizeof(*units), cmp_unit)
-			  : NULL;
-		if (!u)
-			continue;
 		int k = status_index(store_col_text(st, 1));
-		int64_t cnt = store_col_int(st, 2), over = store_col_int(st, 3);
-		u->by_status[k] += cnt;
-		u->total += cnt;
-		u->overdue += over;
-		if (k == 4)
-			u->closed += cnt;
-		totals[0] += cnt;
-		totals[1] += k == 4 ? cnt : 0;
-		totals[2] += over;
-		/* roll up along the path into every ancestor in scope */
-		for (const char *p = u->path; *p == '/';) {
-			char *end;
-			long long aid = strtoll(p + 1, &end, 10);
-			if (end == p + 1)
-				break;
-			struct ledger_unit k2 = { .id = aid };
-			struct ledger_unit *anc = bsearch(&k2, units, n,
-							  sizeof(*units),
-							  cmp_unit);
-			if (anc) {
-				anc->sub_total += cnt;
-				anc->sub_closed += k == 4 ? cnt : 0;
-				anc->sub_overdue += over;
-			}
-			p = end;
-		}
+		int64_t v[L_COUNTERS] = { 0 };
+		v[k] = v[L_TOTAL] = store_col_int(st, 2);
+		v[L_CLOSED] = k == 4 ? v[L_TOTAL] : 0;
+		v[L_OVERDUE] = store_col_int(st, 3);
+		if (!unitsum_add(&units, store_col_int(st, 0), v))
+			continue;
+		totals[0] += v[L_TOTAL];
+		totals[1] += v[L_CLOSED];
+		totals[2] += v[L_OVERDUE];
 	}
 	store_reset(st);
 	if (result)
 		goto out;
+	/* roll up along the paths into every ancestor in scope */
+	unitsum_roll_up(&units);
 	json_t *ju = json_array(), *js = json_array();
-	for (size_t i = 0; i < n; i++) {
-		struct ledger_unit *u = &units[i];
-		if (u->total) {
-			json_t *o = ledger_json(u->id, u->total, u->closed,
-						u->overdue);
+	for (size_t i = 0; i < units.n; i++) {
+		const struct unitsum_unit *u = &units.u[i];
+		if (u->own[L_TOTAL]) {
+			json_t *o = ledger_json(u->id, u->own[L_TOTAL],
+						u->own[L_CLOSED],
+						u->own[L_OVERDUE]);
 			json_t *bs = json_object();
 			for (int k = 0; k < 6; k++)
 				json_object_set_new(bs, order[k],
-						    json_integer(u->by_status[k]));
+						    json_integer(u->own[k]));
 			json_object_set_new(o, "by_status", bs);
 			json_array_append_new(ju, o);
 		}
-		if (u->sub_total)
+		if (u->sub[L_TOTAL])
 			json_array_append_new(js,
-					      ledger_json(u->id, u->sub_total,
-							  u->sub_closed,
-							  u->sub_overdue));
+					      ledger_json(u->id, u->sub[L_TOTAL],
+							  u->sub[L_CLOSED],
+							  u->sub[L_OVERDUE]));
 	}
 	json_t *tot = ledger_json(0, totals[0], totals[1], totals[2]);
 	json_object_del(tot, "unit_id");
@@ -738,7 +689,7 @@ static duban_result ledger(struct store_conn *c, void *ctx,
 			   (json_int_t)l->id, "as_of", today, "units", ju,
 			   "subtrees", js, "totals", tot);
 out:
-	free(units);
+	unitsum_release(&units);
 	return result;
 }
 

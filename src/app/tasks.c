@@ -12,6 +12,7 @@
 #include "app/rows.h"
 #include "app/scope.h"
 #include "app/taskset.h"
+#include "app/unitsum.h"
 #include "app/text.h"
 #include "base/date.h"
 #include "base/xalloc.h"
@@ -1380,19 +1381,6 @@ struct lights_ctx {
 	json_t *out;
 };
 
-struct unit_count {
-	int64_t id;
-	char path[256];
-	int64_t lead[3], subtree[3];
-};
-
-static int cmp_unit(const void *a, const void *b)
-{
-	int64_t x = ((const struct unit_count *)a)->id,
-		y = ((const struct unit_count *)b)->id;
-	return x < y ? -1 : x > y;
-}
-
 static json_t *counts_json(int64_t id, const int64_t *c)
 {
 	return json_pack("{s:I, s:I, s:I, s:I}", "unit_id", (json_int_t)id,
@@ -1408,8 +1396,7 @@ static duban_result compute_lights(struct store_conn *c, void *ctx,
 	struct campaign_meta m;
 	struct taskset_ref ref;
 	struct store_stmt *st;
-	struct unit_count *units = NULL;
-	size_t n = 0, cap = 0;
+	struct unitsum units = { 0 };
 	bool row = false;
 	int64_t total[3] = { 0, 0, 0 };
 	duban_result result = campaign_meta_load(c, l->a, l->id, false, &m, err);
@@ -1421,37 +1408,15 @@ static duban_result compute_lights(struct store_conn *c, void *ctx,
 	const struct taskset *ts = ref.ts;
 	/* the units in the actor's scope, to count per lead unit and to
 	 * roll up along their paths */
-	result = store_prepare(c,
-			       "SELECT id, path FROM units WHERE path >= ? AND"
-			       " path < ? ORDER BY id",
-			       &st, err);
-	if (result)
-		goto out;
-	scope_bind_subtree(st, 1, l->a);
-	while ((result = store_step(st, &row, err)) == DUBAN_OK && row) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			units = xrealloc(units, cap * sizeof(*units));
-		}
-		memset(&units[n], 0, sizeof(units[n]));
-		units[n].id = store_col_int(st, 0);
-		snprintf(units[n].path, sizeof(units[n].path), "%s",
-			 store_col_text(st, 1));
-		n++;
-	}
-	store_reset(st);
-	if (result)
+	if ((result = unitsum_load(c, l->a, NULL, NULL, 3, &units, err)))
 		goto out;
 	json_t *red = json_array();
 	for (size_t i = 0; i < ts->n; i++) {
 		const struct ts_task *t = &ts->t[i];
-		struct unit_count key = { .id = t->lead_unit_id };
-		struct unit_count *u =
-			n ? bsearch(&key, units, n, sizeof(*units), cmp_unit)
-			  : NULL;
+		struct unitsum_unit *u = unitsum_find(&units, t->lead_unit_id);
 		if (!u)
 			continue; /* outside the actor's scope */
-		u->lead[t->light]++;
+		u->own[t->light]++;
 		total[t->light]++;
 		if (l->red_only && t->light == LIGHT_RED)
 			json_array_append_new(
@@ -1462,27 +1427,8 @@ static duban_result compute_lights(struct store_conn *c, void *ctx,
 					       "reasons",
 					       reasons_json(t->reasons)));
 	}
-	/* each unit's counts go to every ancestor in scope (its own path's
-	 * ids, itself included): once per unit, not once per task */
-	for (size_t i = 0; i < n; i++) {
-		const int64_t *c3 = units[i].lead;
-		if (!(c3[0] | c3[1] | c3[2]))
-			continue;
-		const char *p = units[i].path;
-		while (*p == '/') {
-			char *end;
-			long long id = strtoll(p + 1, &end, 10);
-			if (end == p + 1)
-				break;
-			struct unit_count k2 = { .id = id };
-			struct unit_count *anc = bsearch(&k2, units, n,
-							 sizeof(*units),
-							 cmp_unit);
-			for (int k = 0; anc && k < 3; k++)
-				anc->subtree[k] += c3[k];
-			p = end;
-		}
-	}
+	/* each unit's counts go to every ancestor in scope */
+	unitsum_roll_up(&units);
 	char d[11];
 	date_format(l->as_of, d);
 	if (l->red_only) {
@@ -1549,9 +1495,7 @@ static duban_result compute_lights(struct store_conn *c, void *ctx,
 		}
 		for (size_t i = 0; i < cref.ts->n; i++) {
 			const struct ts_task *t = &cref.ts->t[i];
-			struct unit_count key = { .id = t->lead_unit_id };
-			if (n && bsearch(&key, units, n, sizeof(*units),
-					 cmp_unit)) {
+			if (unitsum_find(&units, t->lead_unit_id)) {
 				ct[t->light]++;
 				total[t->light]++;
 			}
@@ -1570,13 +1514,12 @@ static duban_result compute_lights(struct store_conn *c, void *ctx,
 		goto out;
 	}
 	json_t *lead = json_array(), *sub = json_array();
-	for (size_t i = 0; i < n; i++) {
-		struct unit_count *u = &units[i];
-		if (u->lead[0] + u->lead[1] + u->lead[2])
-			json_array_append_new(lead, counts_json(u->id, u->lead));
-		if (u->subtree[0] + u->subtree[1] + u->subtree[2])
-			json_array_append_new(sub,
-					      counts_json(u->id, u->subtree));
+	for (size_t i = 0; i < units.n; i++) {
+		const struct unitsum_unit *u = &units.u[i];
+		if (u->own[0] + u->own[1] + u->own[2])
+			json_array_append_new(lead, counts_json(u->id, u->own));
+		if (u->sub[0] + u->sub[1] + u->sub[2])
+			json_array_append_new(sub, counts_json(u->id, u->sub));
 	}
 	/* totals include the adopting campaigns' tasks; units and
 	 * subtrees count this campaign's own */
@@ -1586,7 +1529,7 @@ static duban_result compute_lights(struct store_conn *c, void *ctx,
 			   "totals", "green", (json_int_t)total[0], "yellow",
 			   (json_int_t)total[1], "red", (json_int_t)total[2]);
 out:
-	free(units);
+	unitsum_release(&units);
 	taskset_ref_release(&ref);
 	return result;
 }
