@@ -37,3 +37,19 @@ export async function pool(items, n, fn) {
   await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker))
   return out
 }
+
+/**
+ * Runs fn with state.loading set and state.error cleared; a failure is kept
+ * in state.error.  For the lists a page keeps in its own reactive state.
+ */
+export async function tracked(state, fn) {
+  state.loading = true
+  state.error = null
+  try {
+    await fn()
+  } catch (e) {
+    state.error = e
+  } finally {
+    state.loading = false
+  }
+}
