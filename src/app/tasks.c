@@ -627,13 +627,19 @@ static bool has_category(const struct task_filter *f)
 	return f->category_code && f->category_code[0];
 }
 
+/*
+ * With a unit filter the visibility test goes: the unit was checked to be
+ * in the actor's scope, so every task led in its subtree is visible (the
+ * first of the three ways), and the filter alone is a range of the units'
+ * path index - what keeps a county's page and its count cheap.
+ */
 static void list_sql(const struct task_filter *f, const char *head,
 		     const char *tail, char *buf, size_t n)
 {
-	snprintf(buf, n, "%s" TASK_FROM "%s%s%s%s%s", head,
-		 f->campaign_id || f->unit_id ? TASK_VISIBLE_EXISTS
-					      : TASK_VISIBLE_IN,
-		 f->unit_id ? " AND lu.path >= ? AND lu.path < ?" : "",
+	snprintf(buf, n, "%s" TASK_FROM "%s%s%s%s", head,
+		 f->unit_id	 ? " lu.path >= ? AND lu.path < ?"
+		 : f->campaign_id ? TASK_VISIBLE_EXISTS
+				  : TASK_VISIBLE_IN,
 		 !f->campaign_id ? ""
 		 : f->unit_id	 ? " AND +t.campaign_id = ?"
 				 : " AND t.campaign_id = ?",
@@ -646,13 +652,15 @@ static void list_sql(const struct task_filter *f, const char *head,
 /* Binds what list_sql() wrote; returns the next parameter's number. */
 static int bind_visible(struct store_stmt *st, struct list_ctx *l)
 {
-	int i = 7;
-	scope_bind_subtree(st, 1, l->a);
-	scope_bind_subtree(st, 3, l->a);
-	scope_bind_subtree(st, 5, l->a);
+	int i = 1;
 	if (l->f->unit_id) {
 		store_bind_str(st, i++, l->unit_lo);
 		store_bind_str(st, i++, l->unit_hi);
+	} else {
+		scope_bind_subtree(st, 1, l->a);
+		scope_bind_subtree(st, 3, l->a);
+		scope_bind_subtree(st, 5, l->a);
+		i = 7;
 	}
 	if (l->f->campaign_id)
 		store_bind_int(st, i++, l->f->campaign_id);
