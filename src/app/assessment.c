@@ -8,6 +8,7 @@
 
 #include "app/audit.h"
 #include "app/campaigns.h"
+#include "app/jalloc.h"
 #include "app/rows.h"
 #include "app/scope.h"
 #include "app/tasks.h"
@@ -402,7 +403,7 @@ static duban_result set_scheme(struct store_conn *c, void *ctx,
 					       "unit_ids", err)))
 			goto out;
 	body = scheme_body(&sc);
-	text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(12));
+	text = json_text(body, JSON_COMPACT | JSON_REAL_PRECISION(12));
 	if (exists)
 		result = store_prepare(c,
 				       "UPDATE assessment_schemes SET scheme ="
@@ -1754,7 +1755,7 @@ static duban_result publish(struct store_conn *c, void *ctx,
 	json_object_set_new(x->out, "published", json_true());
 	json_object_set_new(x->out, "version", json_integer(version));
 	json_object_set_new(x->out, "published_at", json_string(ts));
-	text = json_dumps(x->out, JSON_COMPACT | JSON_REAL_PRECISION(12));
+	text = json_text(x->out, JSON_COMPACT | JSON_REAL_PRECISION(12));
 	result = store_prepare(c,
 			       "INSERT INTO ranking_versions (campaign_id,"
 			       " period, version, result, published_by,"

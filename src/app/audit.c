@@ -4,13 +4,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/jalloc.h"
 #include "app/rows.h"
 #include "app/scope.h"
 #include "core/audit_hash.h"
 
 static char *dump(json_t *j)
 {
-	return j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS |
+	return j ? json_text(j, JSON_COMPACT | JSON_SORT_KEYS |
 					 JSON_ENCODE_ANY)
 		 : NULL;
 }

@@ -9,6 +9,7 @@
 #include "app/assessment.h"
 #include "app/audit.h"
 #include "app/campaigns.h"
+#include "app/jalloc.h"
 #include "app/rows.h"
 #include "app/scope.h"
 #include "app/tasks.h"
@@ -805,8 +806,8 @@ static duban_result create_bulletin(struct store_conn *c, void *ctx,
 			      d.campaign_title);
 	const char *issuer = jstr(x->in, "issuer") ? jstr(x->in, "issuer")
 						   : d.issuer;
-	ptext = json_dumps(d.paras, JSON_COMPACT);
-	ttext = json_dumps(d.tables, JSON_COMPACT);
+	ptext = json_text(d.paras, JSON_COMPACT);
+	ttext = json_text(d.tables, JSON_COMPACT);
 	date_format(d.at, at);
 	result = store_prepare(
 		c,
@@ -992,7 +993,7 @@ static duban_result update_bulletin(struct store_conn *c, void *ctx,
 					       json_object_get(before, "tables"),
 					       err)))
 			goto out;
-		ptext = json_dumps(paras, JSON_COMPACT);
+		ptext = json_text(paras, JSON_COMPACT);
 	}
 	result = store_prepare(
 		c,

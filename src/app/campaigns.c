@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "app/audit.h"
+#include "app/jalloc.h"
 #include "app/rows.h"
 #include "app/scope.h"
 #include "app/text.h"
@@ -343,7 +344,7 @@ static duban_result create_campaign(struct store_conn *c, void *ctx,
 					  (long long)jint(x->in, "unit_id", 0));
 	}
 	json_t *th = json_object_get(x->in, "themes");
-	themes = th ? json_dumps(th, JSON_COMPACT) : xstrdup("[]");
+	themes = th ? json_text(th, JSON_COMPACT) : xstrdup("[]");
 	result = store_prepare(
 		c,
 		"INSERT INTO campaigns (parent_id, unit_id, title, doc_number,"

@@ -9,6 +9,7 @@
 #include "app/attachments.h"
 #include "app/audit.h"
 #include "app/campaigns.h"
+#include "app/jalloc.h"
 #include "app/rows.h"
 #include "app/scope.h"
 #include "app/taskset.h"
@@ -492,7 +493,7 @@ static duban_result create_task(struct store_conn *c, void *ctx,
 		json_decref(p);
 	}
 	json_t *tm = json_object_get(x->in, "team");
-	team = tm ? json_dumps(tm, JSON_COMPACT) : xstrdup("[]");
+	team = tm ? json_text(tm, JSON_COMPACT) : xstrdup("[]");
 	result = store_prepare(
 		c,
 		"INSERT INTO tasks (campaign_id, parent_id, path,"

@@ -6,6 +6,7 @@
 
 #include "app/audit.h"
 #include "app/campaigns.h"
+#include "app/jalloc.h"
 #include "app/rows.h"
 #include "app/scope.h"
 #include "app/taskset.h"
@@ -108,7 +109,7 @@ static duban_result scan(struct store_conn *c, void *ctx,
 				json_array_append_new(
 					reasons,
 					json_string(light_reason_name(bit)));
-		char *rs = json_dumps(reasons, JSON_COMPACT);
+		char *rs = json_text(reasons, JSON_COMPACT);
 		json_decref(reasons);
 		date_format(t->red_since, since);
 		date_format(report_due, due);

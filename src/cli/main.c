@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/jalloc.h"
 #include "cli/cli.h"
 #include "core/password.h"
 
@@ -69,6 +70,7 @@ int main(int argc, char **argv)
 {
 	struct cli_opts o;
 	struct duban_error err = { 0 };
+	jalloc_install(); /* before any JSON value exists */
 	if (argc < 2) {
 		cmd_help(NULL);
 		return 2;

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/jalloc.h"
 #include "app/scope.h"
 #include "app/sessions.h"
 #include "base/log.h"
@@ -488,8 +489,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		return MHD_YES;
 	}
 	size_t bytes = 0;
+	/* the JSON values of this request live in its arena, and go with it
+	 * once the answer is queued (MHD holds a copy of the text) */
+	jalloc_begin();
 	dispatch(r);
 	enum MHD_Result ret = respond(r, &bytes);
+	json_decref(r->json);
+	json_decref(r->resp);
+	json_decref(r->err_detail);
+	r->json = r->resp = r->err_detail = NULL;
+	jalloc_end();
 	double secs = since(&cs->start);
 	metrics_record(r->route_index, r->status, secs);
 	if (srv->cfg.access_log)
