@@ -100,15 +100,22 @@ static duban_result post_units(struct http_request *r)
 	return result;
 }
 
+/* The page and an optional id filter (key) of a list's query. */
+static duban_result page_and_id(struct http_request *r, const char *key,
+				int *page, int *per_page, int64_t *id)
+{
+	duban_result result = http_paging(r, page, per_page);
+	return result ? result
+		      : http_query_int(r, key, 1, INT64_MAX / 2, 0, id);
+}
+
 static duban_result get_units(struct http_request *r)
 {
 	int page, per_page;
 	int64_t parent;
 	json_t *out = NULL;
-	duban_result result = http_paging(r, &page, &per_page);
-	if (result)
-		return result;
-	result = http_query_int(r, "parent_id", 1, INT64_MAX / 2, 0, &parent);
+	duban_result result =
+		page_and_id(r, "parent_id", &page, &per_page, &parent);
 	if (result)
 		return result;
 	result = unit_list(r->store, &r->actor, parent, page, per_page, &out,
@@ -161,10 +168,8 @@ static duban_result get_users(struct http_request *r)
 	int page, per_page;
 	int64_t unit;
 	json_t *out = NULL;
-	duban_result result = http_paging(r, &page, &per_page);
-	if (result)
-		return result;
-	result = http_query_int(r, "unit_id", 1, INT64_MAX / 2, 0, &unit);
+	duban_result result =
+		page_and_id(r, "unit_id", &page, &per_page, &unit);
 	if (result)
 		return result;
 	result = user_list(r->store, &r->actor, unit, page, per_page, &out,
@@ -182,10 +187,8 @@ static duban_result get_people(struct http_request *r)
 	uint32_t roles = 0;
 	json_t *out = NULL;
 	const char *list = http_query(r, "role");
-	duban_result result = http_paging(r, &page, &per_page);
-	if (result)
-		return result;
-	result = http_query_int(r, "unit_id", 1, INT64_MAX / 2, 0, &unit);
+	duban_result result =
+		page_and_id(r, "unit_id", &page, &per_page, &unit);
 	if (result)
 		return result;
 	for (const char *p = list; p;) {
@@ -229,10 +232,8 @@ static duban_result get_audit(struct http_request *r)
 	int64_t id;
 	json_t *out = NULL;
 	const char *entity = http_query(r, "entity");
-	duban_result result = http_paging(r, &page, &per_page);
-	if (result)
-		return result;
-	result = http_query_int(r, "id", 1, INT64_MAX / 2, 0, &id);
+	duban_result result =
+		page_and_id(r, "id", &page, &per_page, &id);
 	if (result)
 		return result;
 	if (entity && (strlen(entity) == 0 || strlen(entity) > 32))
