@@ -531,8 +531,9 @@ struct list_ctx {
 	json_t *out;
 };
 
-static void bind_list(struct store_stmt *st, struct list_ctx *l)
+static int bind_list(struct store_stmt *st, void *ctx)
 {
+	struct list_ctx *l = ctx;
 	char today[11];
 	const char *status = l->f->status ? l->f->status : "";
 	const char *cat = l->f->category ? l->f->category : "";
@@ -547,53 +548,35 @@ static void bind_list(struct store_stmt *st, struct list_ctx *l)
 	store_bind_str(st, 9, cat);
 	store_bind_int(st, 10, l->f->overdue_only);
 	store_bind_str(st, 11, today);
+	return 12;
+}
+
+static json_t *list_row(struct store_stmt *st, void *ctx)
+{
+	const struct list_ctx *l = ctx;
+	json_t *o = row_json(st, complaint_cols, COMPLAINT_NCOLS);
+	put_light(o, l->f->as_of);
+	return o;
 }
 
 static duban_result list(struct store_conn *c, void *ctx,
 			 struct duban_error *err)
 {
 	struct list_ctx *l = ctx;
-	struct store_stmt *st;
-	int64_t total = 0;
-	bool row = false;
-	json_t *items = json_array();
-	duban_result result = DUBAN_OK;
 	if (l->f->unit_id) {
-		result = scope_require_unit(c, l->a, l->f->unit_id, "unit_id",
-					    l->lo, err);
+		duban_result result = scope_require_unit(
+			c, l->a, l->f->unit_id, "unit_id", l->lo, err);
 		if (result)
-			goto out;
+			return result;
 		memcpy(l->hi, l->lo, sizeof(l->hi));
 		l->hi[strlen(l->hi) - 1] = '0';
 	}
-	result = store_prepare(c, "SELECT count(*)" COMPLAINT_WHERE, &st, err);
-	if (result)
-		goto out;
-	bind_list(st, l);
-	if ((result = store_one_int(st, &total, NULL, err)))
-		goto out;
-	result = store_prepare(c,
-			       COMPLAINT_COLUMNS COMPLAINT_WHERE
-			       " ORDER BY c.id DESC LIMIT ? OFFSET ?",
-			       &st, err);
-	if (result)
-		goto out;
-	bind_list(st, l);
-	store_bind_int(st, 12, l->f->per_page);
-	store_bind_int(st, 13, (int64_t)(l->f->page - 1) * l->f->per_page);
-	while ((result = store_step(st, &row, err)) == DUBAN_OK && row) {
-		json_t *o = row_json(st, complaint_cols, COMPLAINT_NCOLS);
-		put_light(o, l->f->as_of);
-		json_array_append_new(items, o);
-	}
-	store_reset(st);
-	if (result)
-		goto out;
-	l->out = page_json(items, total, l->f->page, l->f->per_page);
-	items = NULL;
-out:
-	json_decref(items);
-	return result;
+	const struct page_query q = {
+		"SELECT count(*)" COMPLAINT_WHERE,
+		COMPLAINT_COLUMNS COMPLAINT_WHERE " ORDER BY c.id DESC LIMIT ? OFFSET ?",
+		bind_list, list_row, l, l->f->page, l->f->per_page,
+	};
+	return page_query_run(c, &q, &l->out, err);
 }
 
 duban_result complaint_list(struct store *s, const struct actor *a,

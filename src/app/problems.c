@@ -353,8 +353,9 @@ struct list_ctx {
 	json_t *out;
 };
 
-static void bind_filters(struct store_stmt *st, struct list_ctx *l)
+static int bind_filters(struct store_stmt *st, void *ctx)
 {
+	struct list_ctx *l = ctx;
 	const struct problem_filter *f = l->f;
 	char today[11];
 	const char *status = f->status ? f->status : "";
@@ -376,53 +377,35 @@ static void bind_filters(struct store_stmt *st, struct list_ctx *l)
 	store_bind_str(st, 14, kind);
 	store_bind_int(st, 15, f->overdue_only);
 	store_bind_str(st, 16, today);
+	return 17;
+}
+
+static json_t *list_row(struct store_stmt *st, void *ctx)
+{
+	const struct list_ctx *l = ctx;
+	json_t *o = row_json(st, problem_cols, PROBLEM_NCOLS);
+	put_overdue(o, l->f->as_of);
+	return o;
 }
 
 static duban_result list(struct store_conn *c, void *ctx,
 			 struct duban_error *err)
 {
 	struct list_ctx *l = ctx;
-	struct store_stmt *st;
-	int64_t total = 0;
-	bool row = false;
-	json_t *items = json_array();
-	duban_result result = DUBAN_OK;
 	if (l->f->unit_id) {
-		result = scope_require_unit(c, l->a, l->f->unit_id, "unit_id",
-					    l->lo, err);
+		duban_result result = scope_require_unit(
+			c, l->a, l->f->unit_id, "unit_id", l->lo, err);
 		if (result)
-			goto out;
+			return result;
 		memcpy(l->hi, l->lo, sizeof(l->hi));
 		l->hi[strlen(l->hi) - 1] = '0';
 	}
-	result = store_prepare(c, "SELECT count(*)" PROBLEM_WHERE, &st, err);
-	if (result)
-		goto out;
-	bind_filters(st, l);
-	if ((result = store_one_int(st, &total, NULL, err)))
-		goto out;
-	result = store_prepare(c,
-			       PROBLEM_COLUMNS PROBLEM_WHERE
-			       " ORDER BY p.id LIMIT ? OFFSET ?",
-			       &st, err);
-	if (result)
-		goto out;
-	bind_filters(st, l);
-	store_bind_int(st, 17, l->f->per_page);
-	store_bind_int(st, 18, (int64_t)(l->f->page - 1) * l->f->per_page);
-	while ((result = store_step(st, &row, err)) == DUBAN_OK && row) {
-		json_t *p = row_json(st, problem_cols, PROBLEM_NCOLS);
-		put_overdue(p, l->f->as_of);
-		json_array_append_new(items, p);
-	}
-	store_reset(st);
-	if (result)
-		goto out;
-	l->out = page_json(items, total, l->f->page, l->f->per_page);
-	items = NULL;
-out:
-	json_decref(items);
-	return result;
+	const struct page_query q = {
+		"SELECT count(*)" PROBLEM_WHERE,
+		PROBLEM_COLUMNS PROBLEM_WHERE " ORDER BY p.id LIMIT ? OFFSET ?",
+		bind_filters, list_row, l, l->f->page, l->f->per_page,
+	};
+	return page_query_run(c, &q, &l->out, err);
 }
 
 duban_result problem_list(struct store *s, const struct actor *a,

@@ -73,6 +73,34 @@ json_t *page_json(json_t *items, int64_t total, int page, int per_page)
 			 (json_int_t)total, "page", page, "per_page", per_page);
 }
 
+duban_result page_query_run(struct store_conn *c, const struct page_query *q,
+			    json_t **out, struct duban_error *err)
+{
+	struct store_stmt *st;
+	int64_t total = 0;
+	bool row = false;
+	duban_result result = store_prepare(c, q->count_sql, &st, err);
+	if (result)
+		return result;
+	q->bind(st, q->ctx);
+	if ((result = store_one_int(st, &total, NULL, err)) ||
+	    (result = store_prepare(c, q->rows_sql, &st, err)))
+		return result;
+	int next = q->bind(st, q->ctx);
+	store_bind_int(st, next, q->per_page);
+	store_bind_int(st, next + 1, (int64_t)(q->page - 1) * q->per_page);
+	json_t *items = json_array();
+	while ((result = store_step(st, &row, err)) == DUBAN_OK && row)
+		json_array_append_new(items, q->row(st, q->ctx));
+	store_reset(st);
+	if (result) {
+		json_decref(items);
+		return result;
+	}
+	*out = page_json(items, total, q->page, q->per_page);
+	return DUBAN_OK;
+}
+
 static duban_result hand_over(duban_result result, json_t **slot,
 			      json_t **out)
 {

@@ -57,4 +57,20 @@ duban_result read_answer(struct store *s, store_work_fn fn, void *ctx,
 /** A list answer: {"items": items, "total", "page", "per_page"}; steals items. */
 json_t *page_json(json_t *items, int64_t total, int page, int per_page);
 
+/**
+ * A filtered list, paged: count_sql counts what rows_sql lists (rows_sql
+ * ends in "LIMIT ? OFFSET ?"); bind binds the filters to both from the
+ * first parameter on and returns the next one; row makes each row's item.
+ * *out is page_json()'s object.
+ */
+struct page_query {
+	const char *count_sql, *rows_sql;
+	int (*bind)(struct store_stmt *st, void *ctx);
+	json_t *(*row)(struct store_stmt *st, void *ctx);
+	void *ctx;
+	int page, per_page;
+};
+duban_result page_query_run(struct store_conn *c, const struct page_query *q,
+			    json_t **out, struct duban_error *err);
+
 #endif
