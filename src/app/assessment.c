@@ -1123,10 +1123,10 @@ static duban_result gather_tasks(struct store_conn *c, struct rk *r,
 		me[k] = (mm == 12 ? date_from_ymd(yy + 1, 1, 1)
 				  : date_from_ymd(yy, mm + 1, 1)) -
 			1;
-		/* the Nth working day of the next month; in a year with no
-		 * schedule loaded, the Nth day */
+		/* the Nth working day of the next month; outside the
+		 * calendar's years, the Nth day */
 		if (workcal_add(me[k], r->m.params.report_due_workday, &due[k],
-				NULL) != DUBAN_OK)
+				NULL, NULL) != DUBAN_OK)
 			due[k] = me[k] + r->m.params.report_due_workday;
 	}
 	first_sub = xcalloc(ts->n * (size_t)months + 1, sizeof(*first_sub));

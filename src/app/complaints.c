@@ -47,7 +47,7 @@ static bool channel_valid(const char *c)
 	" c.unit_id, c.owner_unit_id, c.contact, c.address, c.lat, c.lon,"   \
 	" c.status, c.received_on, c.due_on, c.reply, c.replied_on,"         \
 	" c.rating_score, c.rating_resolved, c.rating_comment, c.problem_id," \
-	" c.callback_note, c.created_at, c.version"
+	" c.callback_note, c.created_at, c.version, c.provisional_dates"
 
 static const struct row_col complaint_cols[] = {
 	{ "id", ROW_INT },	       { "tracking_code", ROW_TEXT },
@@ -61,9 +61,9 @@ static const struct row_col complaint_cols[] = {
 	{ "rating_score", ROW_INT },   { "rating_resolved", ROW_BOOL },
 	{ "rating_comment", ROW_TEXT }, { "problem_id", ROW_INT },
 	{ "callback_note", ROW_TEXT }, { "created_at", ROW_TIME },
-	{ "version", ROW_INT },
+	{ "version", ROW_INT },	       { "provisional_dates", ROW_BOOL },
 };
-#define COMPLAINT_NCOLS 23
+#define COMPLAINT_NCOLS 24
 
 /* red when unanswered past its limit, yellow on its last day */
 static void put_light(json_t *c, int32_t as_of)
@@ -174,7 +174,7 @@ static json_t *public_view(json_t *c)
 
 static duban_result due_for(struct store_conn *c, const char *category,
 			    int64_t workdays, int32_t from, int32_t *due,
-			    struct duban_error *err)
+			    bool *provisional, struct duban_error *err)
 {
 	struct store_stmt *st;
 	bool found = false;
@@ -194,7 +194,7 @@ static duban_result due_for(struct store_conn *c, const char *category,
 			return duban_fail(err, DUBAN_E_INVALID, "category",
 					  "unknown category '%s'", category);
 	}
-	return workcal_add(from, (int)n, due, err);
+	return workcal_add(from, (int)n, due, provisional, err);
 }
 
 /* --- filing --- */
@@ -214,7 +214,7 @@ static duban_result file(struct store_conn *c, void *ctx,
 	char code[TRACKING_CODE_LEN + 1], today_s[11], due_s[11];
 	int64_t unit = jint(x->in, "unit_id", 0), owner = 0, id = 0;
 	int32_t today = date_today(), due;
-	bool found = false;
+	bool found = false, prov = false;
 	duban_result result;
 	if (unit) {
 		/* the public may name any unit; staff only their own */
@@ -246,7 +246,7 @@ static duban_result file(struct store_conn *c, void *ctx,
 			return result;
 	}
 	if ((result = due_for(c, jstr(x->in, "category"), 0, today, &due,
-			      err)))
+			      &prov, err)))
 		return result;
 	date_format(today, today_s);
 	date_format(due, due_s);
@@ -257,8 +257,9 @@ static duban_result file(struct store_conn *c, void *ctx,
 			"INSERT INTO complaints (tracking_code, channel,"
 			" category, content, unit_id, owner_unit_id, contact,"
 			" address, lat, lon, status, received_on, due_on,"
-			" created_by, created_at) VALUES"
-			" (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?)"
+			" created_by, created_at, provisional_dates) VALUES"
+			" (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?,"
+			" ?)"
 			" RETURNING id",
 			&st, err);
 		if (result)
@@ -291,6 +292,7 @@ static duban_result file(struct store_conn *c, void *ctx,
 		else
 			store_bind_null(st, 13);
 		store_bind_int(st, 14, (int64_t)time(NULL));
+		store_bind_int(st, 15, prov);
 		result = store_one_int(st, &id, NULL, err);
 		/* a code collision (one in 2^50) just draws again */
 		if (result != DUBAN_E_CONFLICT || attempt >= 3)
@@ -698,21 +700,23 @@ static duban_result assign(struct store_conn *c, void *ctx,
 	}
 	if ((result = scope_require_unit(c, x->a, unit, "unit_id", NULL, err)))
 		goto out;
+	bool prov = false;
 	if ((result = due_for(c, jstr(before, "category"),
 			      jint(x->in, "due_workdays", 0), date_today(),
-			      &due, err)))
+			      &due, &prov, err)))
 		goto out;
 	date_format(due, due_s);
 	result = store_prepare(c,
 			       "UPDATE complaints SET owner_unit_id = ?, status"
-			       " = 'assigned', due_on = ?, version = version"
-			       " + 1 WHERE id = ?",
+			       " = 'assigned', due_on = ?, provisional_dates ="
+			       " ?, version = version + 1 WHERE id = ?",
 			       &st, err);
 	if (result)
 		goto out;
 	store_bind_int(st, 1, unit);
 	store_bind_str(st, 2, due_s);
-	store_bind_int(st, 3, x->id);
+	store_bind_int(st, 3, prov);
+	store_bind_int(st, 4, x->id);
 	if ((result = store_run(st, err)))
 		goto out;
 	char note[64];

@@ -175,7 +175,7 @@ static void take_due(struct import *im, struct import_row *r,
 					 "from 1 to 1000");
 			return;
 		}
-		if (workcal_add(p->found, p->workdays, &d, &e))
+		if (workcal_add(p->found, p->workdays, &d, NULL, &e))
 			import_row_error(im, r, h, "%s", e.message);
 		return;
 	}

@@ -47,13 +47,15 @@ static const struct row_col problem_cols[] = {
 	{ "immediate", ROW_BOOL },     { "status", ROW_TEXT },
 	{ "progress_note", ROW_TEXT }, { "closed_on", ROW_TEXT },
 	{ "created_at", ROW_TIME },    { "version", ROW_INT },
+	{ "provisional_dates", ROW_BOOL },
 };
-#define PROBLEM_NCOLS 18
+#define PROBLEM_NCOLS 19
 #define PROBLEM_COLUMNS                                                     \
 	"SELECT p.id, p.campaign_id, p.unit_id, p.person_name, p.source,"   \
 	" p.audit_kind, p.category, p.description, p.measures,"             \
 	" p.responsible_name, p.found_on, p.due_on, p.immediate, p.status," \
-	" p.progress_note, p.closed_on, p.created_at, p.version"
+	" p.progress_note, p.closed_on, p.created_at, p.version,"           \
+	" p.provisional_dates"
 
 /* Adds "overdue" for as_of to a problem object. */
 static void put_overdue(json_t *p, int32_t as_of)
@@ -130,6 +132,7 @@ duban_result problem_insert(struct store_conn *c, const struct actor *a,
 	struct store_stmt *st;
 	char path[256], found_s[11], due_s[11];
 	int32_t found = date_today(), due = 0;
+	bool prov = false;
 	int64_t id = 0, unit = jint(in, "unit_id", 0);
 	duban_result result = campaign_meta_load(
 		c, a, jint(in, "campaign_id", 0), false, &m, err);
@@ -188,7 +191,7 @@ duban_result problem_insert(struct store_conn *c, const struct actor *a,
 		date_parse(d, strlen(d), &due);
 	} else if ((result = workcal_add(found,
 					 (int)jint(in, "due_workdays", 1),
-					 &due, err))) {
+					 &due, &prov, err))) {
 		if (err)
 			snprintf(err->field, sizeof(err->field),
 				 "due_workdays");
@@ -204,8 +207,8 @@ duban_result problem_insert(struct store_conn *c, const struct actor *a,
 		"INSERT INTO problems (campaign_id, unit_id, person_name,"
 		" source, audit_kind, category, description, measures,"
 		" responsible_name, found_on, due_on, immediate, status,"
-		" created_by, created_at) VALUES"
-		" (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)"
+		" created_by, created_at, provisional_dates) VALUES"
+		" (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)"
 		" RETURNING id",
 		&st, err);
 	if (result)
@@ -225,6 +228,7 @@ duban_result problem_insert(struct store_conn *c, const struct actor *a,
 		       json_is_true(json_object_get(in, "immediate")));
 	store_bind_int(st, 13, a->user_id);
 	store_bind_int(st, 14, (int64_t)time(NULL));
+	store_bind_int(st, 15, prov);
 	if ((result = store_one_int(st, &id, NULL, err)))
 		return result;
 	result = store_prepare(c,

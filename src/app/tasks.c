@@ -55,7 +55,7 @@ static const struct row_col ms_cols[] = {
 static json_t *reasons_json(unsigned reasons)
 {
 	json_t *arr = json_array();
-	for (unsigned bit = 1; bit <= LIGHT_REPORT_MISSING; bit <<= 1)
+	for (unsigned bit = 1; bit <= LIGHT_REASON_LAST; bit <<= 1)
 		if (reasons & bit)
 			json_array_append_new(
 				arr, json_string(light_reason_name(bit)));

@@ -796,6 +796,8 @@ static bool same_inputs(const struct light_inputs *a,
 	       a->report_window_passed == b->report_window_passed &&
 	       a->prev_month_start == b->prev_month_start &&
 	       a->prev_month_end == b->prev_month_end &&
+	       a->due_soon_provisional == b->due_soon_provisional &&
+	       a->report_due_provisional == b->report_due_provisional &&
 	       strcmp(a->prev_period, b->prev_period) == 0;
 }
 

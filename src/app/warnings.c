@@ -23,14 +23,14 @@ static const struct row_col warning_cols[] = {
 	{ "held_on", ROW_TEXT },    { "notes", ROW_TEXT },
 	{ "report", ROW_TEXT },	    { "report_due_on", ROW_TEXT },
 	{ "reported_at", ROW_TIME }, { "closed_comment", ROW_TEXT },
-	{ "version", ROW_INT },
+	{ "version", ROW_INT },	    { "provisional_dates", ROW_BOOL },
 };
-#define WARNING_NCOLS 15
+#define WARNING_NCOLS 16
 #define WARNING_SELECT                                                      \
 	"SELECT w.id, w.campaign_id, w.task_id, w.unit_id, w.red_since,"    \
 	" w.reasons, w.created_on, w.status, w.held_on, w.notes, w.report," \
-	" w.report_due_on, w.reported_at, w.closed_comment, w.version"      \
-	" FROM warnings w"
+	" w.report_due_on, w.reported_at, w.closed_comment, w.version,"     \
+	" w.provisional_dates FROM warnings w"
 
 static json_t *warning_row(struct store_stmt *st)
 {
@@ -87,6 +87,7 @@ static duban_result scan(struct store_conn *c, void *ctx,
 		struct ts_task *t = &ts.t[i];
 		int64_t open = 0;
 		int32_t report_due;
+		bool prov = false;
 		if (t->light != LIGHT_RED || !t->red_since ||
 		    x->as_of - t->red_since < m.warning_red_days)
 			continue;
@@ -101,10 +102,11 @@ static duban_result scan(struct store_conn *c, void *ctx,
 		if ((result = store_one_int(st, &open, NULL, err)) || open)
 			continue;
 		/* the written report is due 5 working days on */
-		if ((result = workcal_add(x->as_of, 5, &report_due, err)))
+		if ((result = workcal_add(x->as_of, 5, &report_due, &prov,
+					  err)))
 			break;
 		json_t *reasons = json_array();
-		for (unsigned bit = 1; bit <= LIGHT_REPORT_MISSING; bit <<= 1)
+		for (unsigned bit = 1; bit <= LIGHT_REASON_LAST; bit <<= 1)
 			if (t->reasons & bit)
 				json_array_append_new(
 					reasons,
@@ -118,8 +120,8 @@ static duban_result scan(struct store_conn *c, void *ctx,
 			c,
 			"INSERT INTO warnings (campaign_id, task_id, unit_id,"
 			" red_since, reasons, created_on, status,"
-			" report_due_on) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)"
-			" RETURNING id",
+			" report_due_on, provisional_dates) VALUES"
+			" (?, ?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING id",
 			&st, err);
 		if (result == DUBAN_OK) {
 			store_bind_int(st, 1, x->id);
@@ -129,6 +131,7 @@ static duban_result scan(struct store_conn *c, void *ctx,
 			store_bind_str(st, 5, rs);
 			store_bind_str(st, 6, today);
 			store_bind_str(st, 7, due);
+			store_bind_int(st, 8, prov);
 			result = store_one_int(st, &wid, NULL, err);
 		}
 		free(rs);
@@ -268,15 +271,17 @@ static duban_result act(struct store_conn *c, void *ctx,
 	}
 	if (strcmp(x->action, "hold") == 0) {
 		int32_t held, due;
+		bool prov = false;
 		date_parse(jstr(x->in, "held_on"), 10, &held);
 		int64_t n = jint(x->in, "report_workdays", 5);
-		if ((result = workcal_add(held, (int)n, &due, err)))
+		if ((result = workcal_add(held, (int)n, &due, &prov, err)))
 			goto out;
 		char d[11];
 		date_format(due, d);
 		result = store_prepare(c,
 				       "UPDATE warnings SET status = ?, held_on"
 				       " = ?, notes = ?, report_due_on = ?,"
+				       " provisional_dates = ?,"
 				       " version = version + 1 WHERE id = ?",
 				       &st, err);
 		if (result)
@@ -285,7 +290,8 @@ static duban_result act(struct store_conn *c, void *ctx,
 		store_bind_str(st, 2, jstr(x->in, "held_on"));
 		store_bind_str(st, 3, jstr(x->in, "notes"));
 		store_bind_str(st, 4, d);
-		store_bind_int(st, 5, x->id);
+		store_bind_int(st, 5, prov);
+		store_bind_int(st, 6, x->id);
 	} else if (strcmp(x->action, "report") == 0) {
 		result = store_prepare(c,
 				       "UPDATE warnings SET status = ?, report ="

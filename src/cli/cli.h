@@ -75,6 +75,8 @@ int cmd_demo(struct cli_opts *o);
 int cmd_calendar_is_workday(struct cli_opts *o);
 int cmd_calendar_workdays(struct cli_opts *o);
 int cmd_calendar_import(struct cli_opts *o);
+int cmd_calendar_years(struct cli_opts *o);
+int cmd_calendar_show(struct cli_opts *o);
 int cmd_import(struct cli_opts *o);
 
 #endif

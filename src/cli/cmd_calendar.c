@@ -1,8 +1,11 @@
 /*
- * cmd_calendar.c - `duban calendar add|is-workday|workdays|import|years`.
+ * cmd_calendar.c - `duban calendar add|is-workday|workdays|import|years|
+ * show`.
  *
  * The shipped years are always there; when the database named by --db
- * exists, the years imported into it are overlaid, as the server does.
+ * exists, the years imported into it are overlaid, as the server does, and
+ * every other year is provisional (core/statutory.h).  An answer that rests
+ * on a provisional day still stands (exit 0) with a warning on stderr.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -46,6 +49,27 @@ static duban_result parse_date(const char *s, const char *what, int32_t *out,
 	return DUBAN_OK;
 }
 
+/* Warns that an answer counted days from first to last (inclusive) of
+ * which some follow a provisional schedule. */
+static void warn_provisional(int32_t first, int32_t last)
+{
+	int a, b, m, d;
+	char years[64] = "";
+	size_t n = 0;
+	date_to_ymd(first < last ? first : last, &a, &m, &d);
+	date_to_ymd(first < last ? last : first, &b, &m, &d);
+	for (int y = a; y <= b && n < sizeof(years) - 8; y++)
+		if (workcal_year_provisional(y))
+			n += (size_t)snprintf(years + n, sizeof(years) - n,
+					      "%s%d", n ? ", " : "", y);
+	fprintf(stderr,
+		"duban: warning: no holiday notice is loaded for %s: the"
+		" answer is provisional (statutory holidays and weekends, no"
+		" 调休); import the State Council notice with 'duban calendar"
+		" import'\n",
+		years);
+}
+
 static int finish(struct store *s, duban_result result,
 		  struct duban_error *err)
 {
@@ -81,10 +105,13 @@ int cmd_calendar_add(struct cli_opts *o)
 	}
 	if ((result = load(o, false, &s, &err)))
 		return finish(s, result, &err);
-	result = workcal_add(day, (int)n, &out, &err);
+	bool prov = false;
+	result = workcal_add(day, (int)n, &out, &prov, &err);
 	if (result == DUBAN_OK) {
 		date_format(out, buf);
 		printf("%s\n", buf);
+		if (prov)
+			warn_provisional(day + 1, out);
 	}
 	return finish(s, result, &err);
 }
@@ -105,9 +132,13 @@ int cmd_calendar_is_workday(struct cli_opts *o)
 		return finish(NULL, result, &err);
 	if ((result = load(o, false, &s, &err)))
 		return finish(s, result, &err);
-	result = workcal_is_workday(day, &work, &err);
-	if (result == DUBAN_OK)
+	bool prov = false;
+	result = workcal_is_workday(day, &work, &prov, &err);
+	if (result == DUBAN_OK) {
 		printf("%s\n", work ? "workday" : "off");
+		if (prov)
+			warn_provisional(day, day);
+	}
 	return finish(s, result, &err);
 }
 
@@ -128,9 +159,13 @@ int cmd_calendar_workdays(struct cli_opts *o)
 		return finish(NULL, result, &err);
 	if ((result = load(o, false, &s, &err)))
 		return finish(s, result, &err);
-	result = workcal_between(from, to, &n, &err);
-	if (result == DUBAN_OK)
+	bool prov = false;
+	result = workcal_between(from, to, &n, &prov, &err);
+	if (result == DUBAN_OK) {
 		printf("%lld\n", (long long)n);
+		if (prov)
+			warn_provisional(from, to);
+	}
 	return finish(s, result, &err);
 }
 
@@ -178,5 +213,86 @@ out:
 		fclose(f);
 	free(buf);
 	json_decref(desc);
+	return finish(s, result, &err);
+}
+
+int cmd_calendar_years(struct cli_opts *o)
+{
+	struct duban_error err = { 0 };
+	struct store *s = NULL;
+	json_t *years = NULL, *y;
+	size_t i;
+	int ty, tm, td;
+	duban_result result = DUBAN_OK;
+	if (o->nargs != 0) {
+		result = duban_fail(&err, DUBAN_E_INVALID, NULL,
+				    "usage: duban calendar years [--db PATH]");
+		return finish(NULL, result, &err);
+	}
+	if ((result = load(o, false, &s, &err)))
+		return finish(s, result, &err);
+	date_to_ymd(date_today(), &ty, &tm, &td);
+	if ((result = workcal_years(ty, &years, &err)))
+		return finish(s, result, &err);
+	json_array_foreach(json_object_get(years, "items"), i, y)
+	{
+		json_t *notices = json_object_get(y, "notices");
+		json_t *last = json_array_get(notices,
+					      json_array_size(notices) - 1);
+		printf("%lld\t%s\t%lld holidays\t%lld adjusted\t%s\n",
+		       (long long)json_integer_value(json_object_get(y, "year")),
+		       json_string_value(json_object_get(y, "source")),
+		       (long long)json_integer_value(
+			       json_object_get(y, "holiday_days")),
+		       (long long)json_integer_value(
+			       json_object_get(y, "adjusted_workdays")),
+		       last ? json_string_value(json_object_get(last, "number"))
+			    : "-");
+	}
+	json_decref(years);
+	return finish(s, result, &err);
+}
+
+int cmd_calendar_show(struct cli_opts *o)
+{
+	struct duban_error err = { 0 };
+	struct store *s = NULL;
+	json_t *year = NULL, *r;
+	char *end = NULL;
+	long n = 0;
+	size_t i;
+	duban_result result = DUBAN_OK;
+	if (o->nargs == 1) {
+		errno = 0;
+		n = strtol(o->args[0], &end, 10);
+	}
+	if (o->nargs != 1 || errno || !*o->args[0] || *end || n < 1900 ||
+	    n > 2200) {
+		result = duban_fail(&err, DUBAN_E_INVALID, NULL,
+				    "usage: duban calendar show YEAR (1900 to"
+				    " 2200)");
+		return finish(NULL, result, &err);
+	}
+	if ((result = load(o, false, &s, &err)))
+		return finish(s, result, &err);
+	if ((result = workcal_year((int)n, &year, &err)))
+		return finish(s, result, &err);
+	printf("year %ld (%s)\n", n,
+	       json_string_value(json_object_get(year, "source")));
+	json_array_foreach(json_object_get(year, "notices"), i, r)
+		printf("notice %s %s %s\n",
+		       json_string_value(json_object_get(r, "number")),
+		       json_string_value(json_object_get(r, "date")),
+		       json_string_value(json_object_get(r, "title")));
+	json_array_foreach(json_object_get(year, "ranges"), i, r)
+		printf("%-4s %s %s %s\n",
+		       json_string_value(json_object_get(r, "kind")),
+		       json_string_value(json_object_get(r, "first")),
+		       json_string_value(json_object_get(r, "last")),
+		       json_string_value(json_object_get(r, "name")));
+	if (json_is_true(json_object_get(year, "provisional")))
+		warn_provisional(date_from_ymd((int)n, 1, 1),
+				 date_from_ymd((int)n, 1, 1));
+	json_decref(year);
 	return finish(s, result, &err);
 }

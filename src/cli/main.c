@@ -42,6 +42,10 @@ static const struct command {
 	  "calendar workdays FROM TO  working days in (FROM, TO]" },
 	{ "calendar import", cmd_calendar_import,
 	  "calendar import FILE --db PATH   load a year (text or .ics)" },
+	{ "calendar years", cmd_calendar_years,
+	  "calendar years        the years and where each comes from" },
+	{ "calendar show", cmd_calendar_show,
+	  "calendar show YEAR    a year's holidays and adjusted days" },
 	{ "import", cmd_import,
 	  "import --db PATH --campaign N [--kind problems|tasks] FILE   import"
 	  " problems or tasks (.xlsx, .csv)" },

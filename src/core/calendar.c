@@ -16,6 +16,7 @@
 
 #include "base/date.h"
 #include "base/xalloc.h"
+#include "core/statutory.h"
 
 struct calendar {
 	struct calendar_year *years; /* ascending by year */
@@ -31,6 +32,9 @@ struct calendar {
 	uint64_t *work;   /* bit i: day first_day + i is a working day */
 	int32_t *pre;     /* pre[i]: working days in [first_day, first_day + i) */
 	int32_t *run_end; /* index one past the loaded run holding day i, or 0 */
+	uint64_t *prov;   /* bit i: day first_day + i follows a provisional
+			     schedule (its year's notice is not loaded) */
+	int32_t *ppre;    /* ppre[i]: provisional days in [first_day, +i) */
 };
 
 /* Adjacent years may be named from December 1 before to January 31 after. */
@@ -62,6 +66,7 @@ static void year_copy(struct calendar_year *dst,
 		      const struct calendar_year *src)
 {
 	dst->year = src->year;
+	dst->provisional = src->provisional;
 	dst->nnotices = src->nnotices;
 	dst->nranges = src->nranges;
 	dst->notices = xcalloc(src->nnotices, sizeof(*src->notices));
@@ -92,9 +97,13 @@ static void index_release(struct calendar *cal)
 	free(cal->work);
 	free(cal->pre);
 	free(cal->run_end);
+	free(cal->prov);
+	free(cal->ppre);
 	cal->work = NULL;
 	cal->pre = NULL;
 	cal->run_end = NULL;
+	cal->prov = NULL;
+	cal->ppre = NULL;
 	cal->first_day = 0;
 	cal->ndays = 0;
 }
@@ -115,20 +124,38 @@ static void rebuild(struct calendar *cal)
 	cal->pre = xcalloc((size_t)n + 1, sizeof(int32_t));
 	cal->run_end = xcalloc((size_t)n, sizeof(int32_t));
 
+	cal->prov = xcalloc((size_t)(n + 63) / 64, sizeof(uint64_t));
+	cal->ppre = xcalloc((size_t)n + 1, sizeof(int32_t));
+
 	for (int32_t i = 0; i < n; i++)
 		bit_set(cal->work, i, date_weekday(first + i) < 5);
 
-	/* Oldest notice first, so that a later notice overrides an earlier
-	 * one on a day both name (a December day named by next year's 元旦). */
-	for (size_t k = 0; k < cal->nyears; k++) {
-		const struct calendar_year *y = &cal->years[k];
-		for (size_t r = 0; r < y->nranges; r++) {
-			const struct calendar_range *rg = &y->ranges[r];
-			int32_t a = rg->first > first ? rg->first : first;
-			int32_t b = rg->last < end - 1 ? rg->last : end - 1;
-			for (int32_t d = a; d <= b; d++)
-				bit_set(cal->work, d - first,
-					rg->kind == CALENDAR_WORK);
+	/* Provisional years first, then the notices oldest first, so that a
+	 * notice beats the law's guess and a later notice an earlier one on
+	 * a day both name (a December day named by next year's 元旦). */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t k = 0; k < cal->nyears; k++) {
+			const struct calendar_year *y = &cal->years[k];
+			if (y->provisional != (pass == 0))
+				continue;
+			if (y->provisional) {
+				int32_t a = date_from_ymd(y->year, 1, 1);
+				int32_t b = date_from_ymd(y->year + 1, 1, 1);
+				for (int32_t d = a; d < b; d++)
+					bit_set(cal->prov, d - first, true);
+			}
+			for (size_t r = 0; r < y->nranges; r++) {
+				const struct calendar_range *rg = &y->ranges[r];
+				int32_t a = rg->first > first ? rg->first : first;
+				int32_t b = rg->last < end - 1 ? rg->last : end - 1;
+				for (int32_t d = a; d <= b; d++) {
+					bit_set(cal->work, d - first,
+						rg->kind == CALENDAR_WORK);
+					if (!y->provisional)
+						bit_set(cal->prov, d - first,
+							false);
+				}
+			}
 		}
 	}
 
@@ -147,9 +174,12 @@ static void rebuild(struct calendar *cal)
 	/* Days of years that are not loaded count nothing and are never
 	 * answered; clearing them keeps the bitmap honest. */
 	for (int32_t i = 0; i < n; i++) {
-		if (!cal->run_end[i])
+		if (!cal->run_end[i]) {
 			bit_set(cal->work, i, false);
+			bit_set(cal->prov, i, false);
+		}
 		cal->pre[i + 1] = cal->pre[i] + bit_get(cal->work, i);
+		cal->ppre[i + 1] = cal->ppre[i] + bit_get(cal->prov, i);
 	}
 }
 
@@ -160,6 +190,10 @@ static void put_year(struct calendar *cal, struct calendar_year *y)
 	while (i < cal->nyears && cal->years[i].year < y->year)
 		i++;
 	if (i < cal->nyears && cal->years[i].year == y->year) {
+		if (y->provisional && !cal->years[i].provisional) {
+			year_release(y);
+			return;
+		}
 		year_release(&cal->years[i]);
 	} else {
 		if (cal->nyears == cal->cap) {
@@ -225,6 +259,14 @@ const struct calendar_year *calendar_year_at(const struct calendar *cal,
 					     size_t i)
 {
 	return i < cal->nyears ? &cal->years[i] : NULL;
+}
+
+bool calendar_year_provisional(const struct calendar *cal, int year)
+{
+	for (size_t i = 0; i < cal->nyears; i++)
+		if (cal->years[i].year == year)
+			return cal->years[i].provisional;
+	return false;
 }
 
 /* ---- queries ----------------------------------------------------------- */
@@ -295,6 +337,26 @@ duban_result calendar_add(const struct calendar *cal, int32_t day, int n,
 	}
 	*out = cal->first_day + lo - 1;
 	return DUBAN_OK;
+}
+
+bool calendar_is_provisional(const struct calendar *cal, int32_t day)
+{
+	int64_t i = (int64_t)day - cal->first_day;
+
+	return i >= 0 && i < cal->ndays && bit_get(cal->prov, (int32_t)i);
+}
+
+bool calendar_span_provisional(const struct calendar *cal, int32_t from,
+			       int32_t to)
+{
+	int64_t a = (int64_t)(from < to ? from : to) - cal->first_day;
+	int64_t b = (int64_t)(from < to ? to : from) - cal->first_day;
+
+	if (a < 0)
+		a = 0;
+	if (b >= cal->ndays)
+		b = (int64_t)cal->ndays - 1;
+	return a <= b && cal->ppre[b + 1] - cal->ppre[a] > 0;
 }
 
 duban_result calendar_workdays_between(const struct calendar *cal,
@@ -791,6 +853,38 @@ out:
 	year_release(&b->y);
 	free(b);
 	return result;
+}
+
+void calendar_fill_provisional(struct calendar *cal, int first, int last)
+{
+	struct duban_error err;
+	bool added = false;
+
+	if (first < STATUTORY_YEAR_MIN)
+		first = STATUTORY_YEAR_MIN;
+	if (last > STATUTORY_YEAR_MAX)
+		last = STATUTORY_YEAR_MAX;
+	for (int year = first; year <= last; year++) {
+		if (calendar_has_year(cal, year))
+			continue;
+		struct builder *b = xcalloc(1, sizeof(*b));
+		size_t len = 0;
+		char *text = statutory_schedule(year, &len);
+		/* the law's schedule is generated, so a refusal is a bug */
+		if (parse_text(text, len, b, &err) != DUBAN_OK) {
+			fprintf(stderr, "provisional schedule of %d: %s\n",
+				year, err.message);
+			abort();
+		}
+		b->y.provisional = true;
+		put_year(cal, &b->y);
+		added = true;
+		year_release(&b->y);
+		free(b);
+		free(text);
+	}
+	if (added)
+		rebuild(cal);
 }
 
 /* ---- iCalendar --------------------------------------------------------- */

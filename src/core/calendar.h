@@ -5,9 +5,11 @@
  * work, Saturday and Sunday off, except that the notice's holidays (放假) are
  * off and its adjusted working days (调休上班, always a Saturday or Sunday)
  * are on.  A calendar holds any number of years, each loaded from the text
- * format or from an iCalendar file (docs/calendar.md).  A day in a year that
- * is not loaded is an error, never a guess: a deadline one day off is a false
- * accusation of delay.
+ * format or from an iCalendar file (docs/calendar.md).  A year without its
+ * notice may be filled with a provisional schedule computed from the law
+ * (core/statutory.h): its statutory holidays and weekends, no 调休; every
+ * answer can tell whether it rests on such a day.  A day in a year that is
+ * neither loaded nor provisional is an error.
  *
  * Loading rebuilds a per-day bitmap and prefix count over the loaded years,
  * so that calendar_is_workday() and calendar_workdays_between() are O(1) and
@@ -65,6 +67,7 @@ struct calendar_range {
  */
 struct calendar_year {
 	int year;
+	bool provisional;  /* computed from the law, not from a notice */
 	size_t nnotices;
 	struct calendar_notice *notices;
 	size_t nranges;
@@ -119,7 +122,33 @@ duban_result calendar_load_ics(struct calendar *cal, const char *text,
 			       size_t len, int *year_out,
 			       struct duban_error *err);
 
-/** True when year has a schedule loaded. */
+/**
+ * Gives every year from first to last (clamped to the years of
+ * core/statutory.h) that has no schedule loaded the provisional schedule of
+ * the law.  Loading a year's notice later replaces its provisional
+ * schedule; a provisional year never replaces a loaded one (also not
+ * through calendar_merge()).
+ */
+void calendar_fill_provisional(struct calendar *cal, int first, int last);
+
+/** True when year's schedule is provisional. */
+bool calendar_year_provisional(const struct calendar *cal, int year);
+
+/**
+ * True when day follows a provisional schedule: its year is provisional and
+ * no loaded notice names the day.  False outside the calendar.
+ */
+bool calendar_is_provisional(const struct calendar *cal, int32_t day);
+
+/**
+ * True when a day from min(from, to) to max(from, to), both included,
+ * follows a provisional schedule: a count or a deadline across the span
+ * rests on the law's guess.  O(1).
+ */
+bool calendar_span_provisional(const struct calendar *cal, int32_t from,
+			       int32_t to);
+
+/** True when year has a schedule loaded (provisional or not). */
 bool calendar_has_year(const struct calendar *cal, int year);
 
 /** The number of loaded years. */

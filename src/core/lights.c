@@ -22,6 +22,8 @@ duban_result lights_inputs_init(struct light_inputs *in, int32_t as_of,
 				      &in->due_soon_until, err);
 		if (result)
 			return result;
+		in->due_soon_provisional = calendar_span_provisional(
+			cal, as_of + 1, in->due_soon_until);
 	}
 	date_to_ymd(as_of, &y, &m, &d);
 	int32_t month_start = date_from_ymd(y, m, 1);
@@ -42,6 +44,8 @@ duban_result lights_inputs_init(struct light_inputs *in, int32_t as_of,
 					    err)))
 		return result;
 	in->report_window_passed = as_of > report_due;
+	in->report_due_provisional =
+		calendar_span_provisional(cal, month_start, report_due);
 	return DUBAN_OK;
 }
 
@@ -69,6 +73,10 @@ unsigned light_reasons(const struct light_task *t,
 	if (in->report_window_passed && t->starts_on <= in->prev_month_end &&
 	    !t->prev_report)
 		r |= LIGHT_REPORT_MISSING;
+	if (((r & (LIGHT_MILESTONE_DUE_SOON | LIGHT_TASK_DUE_SOON)) &&
+	     in->due_soon_provisional) ||
+	    ((r & LIGHT_REPORT_MISSING) && in->report_due_provisional))
+		r |= LIGHT_PROVISIONAL;
 	return r;
 }
 
@@ -107,6 +115,8 @@ const char *light_reason_name(unsigned bit)
 		return "task_due_soon";
 	case LIGHT_REPORT_MISSING:
 		return "report_missing";
+	case LIGHT_PROVISIONAL:
+		return "provisional_calendar";
 	default:
 		return NULL;
 	}

@@ -25,7 +25,13 @@ enum light_reason {
 	LIGHT_MILESTONE_DUE_SOON = 1 << 2, /* yellow */
 	LIGHT_TASK_DUE_SOON = 1 << 3,      /* yellow */
 	LIGHT_REPORT_MISSING = 1 << 4,     /* yellow: last month's report */
+	/* with another reason: that reason was counted across a day of a
+	 * provisional schedule (core/statutory.h), so it may move once the
+	 * year's notice is imported; never a light by itself */
+	LIGHT_PROVISIONAL = 1 << 5,
 };
+/* the last reason bit, for loops over them */
+#define LIGHT_REASON_LAST LIGHT_PROVISIONAL
 #define LIGHT_RED_REASONS (LIGHT_MILESTONE_OVERDUE | LIGHT_TASK_OVERDUE)
 
 /** A campaign's light settings (defaults 3 and 5). */
@@ -43,6 +49,10 @@ struct light_inputs {
 	int32_t prev_month_start;  /* the month whose report is checked */
 	int32_t prev_month_end;
 	char prev_period[8];       /* "YYYY-MM" */
+	bool due_soon_provisional; /* (as_of, due_soon_until] holds a
+				      provisional day */
+	bool report_due_provisional; /* so does the count to the report's
+					due day */
 };
 
 /** One milestone as the light needs it. */

@@ -10,7 +10,9 @@
 #include "app/units.h"
 #include "app/users.h"
 #include "app/workcal.h"
+#include "base/date.h"
 #include "base/xalloc.h"
+#include "core/calendar.h"
 #include "core/roles.h"
 #include "http/api.h"
 
@@ -267,6 +269,7 @@ static duban_result get_calendar_add(struct http_request *r)
 {
 	int32_t from, out;
 	int64_t n;
+	bool prov = false;
 	char a[11], b[11];
 	duban_result result = query_date(r, "from", &from);
 	if (result)
@@ -276,29 +279,31 @@ static duban_result get_calendar_add(struct http_request *r)
 				  "workdays is required");
 	if ((result = http_query_int(r, "workdays", 1, 100000, 1, &n)))
 		return result;
-	if ((result = workcal_add(from, (int)n, &out, &r->err)))
+	if ((result = workcal_add(from, (int)n, &out, &prov, &r->err)))
 		return result;
 	date_format(from, a);
 	date_format(out, b);
 	http_reply(r, 200,
-		   json_pack("{s:s, s:I, s:s}", "from", a, "workdays",
-			     (json_int_t)n, "date", b));
+		   json_pack("{s:s, s:I, s:s, s:b}", "from", a, "workdays",
+			     (json_int_t)n, "date", b, "provisional", prov));
 	return DUBAN_OK;
 }
 
 static duban_result get_calendar_is_workday(struct http_request *r)
 {
 	int32_t day;
-	bool work = false;
+	bool work = false, prov = false;
 	char a[11];
 	duban_result result = query_date(r, "date", &day);
 	if (result)
 		return result;
-	if ((result = workcal_is_workday(day, &work, &r->err)))
+	if ((result = workcal_is_workday(day, &work, &prov, &r->err)))
 		return result;
 	date_format(day, a);
-	http_reply(r, 200, json_pack("{s:s, s:b, s:s}", "date", a, "workday",
-				     work, "status", work ? "workday" : "off"));
+	http_reply(r, 200,
+		   json_pack("{s:s, s:b, s:s, s:b}", "date", a, "workday", work,
+			     "status", work ? "workday" : "off", "provisional",
+			     prov));
 	return DUBAN_OK;
 }
 
@@ -306,16 +311,18 @@ static duban_result get_calendar_workdays(struct http_request *r)
 {
 	int32_t from, to;
 	int64_t n = 0;
+	bool prov = false;
 	char a[11], b[11];
 	duban_result result = query_date(r, "from", &from);
 	if (result || (result = query_date(r, "to", &to)))
 		return result;
-	if ((result = workcal_between(from, to, &n, &r->err)))
+	if ((result = workcal_between(from, to, &n, &prov, &r->err)))
 		return result;
 	date_format(from, a);
 	date_format(to, b);
-	http_reply(r, 200, json_pack("{s:s, s:s, s:I}", "from", a, "to", b,
-				     "workdays", (json_int_t)n));
+	http_reply(r, 200,
+		   json_pack("{s:s, s:s, s:I, s:b}", "from", a, "to", b,
+			     "workdays", (json_int_t)n, "provisional", prov));
 	return DUBAN_OK;
 }
 
@@ -341,8 +348,23 @@ static duban_result post_calendar_years(struct http_request *r)
 static duban_result get_calendar_years(struct http_request *r)
 {
 	json_t *out = NULL;
-	duban_result result = workcal_years(&out, &r->err);
+	int y, m, d;
+	date_to_ymd(date_today(), &y, &m, &d);
+	duban_result result = workcal_years(y, &out, &r->err);
 	if (result == DUBAN_OK)
+		http_reply(r, 200, out);
+	return result;
+}
+
+static duban_result get_calendar_year(struct http_request *r)
+{
+	json_t *out = NULL;
+	duban_result result;
+	if (r->ids[0] < CALENDAR_YEAR_MIN || r->ids[0] > CALENDAR_YEAR_MAX)
+		return duban_fail(&r->err, DUBAN_E_NOT_FOUND, NULL,
+				  "no working-day schedule for year %lld",
+				  (long long)r->ids[0]);
+	if ((result = workcal_year((int)r->ids[0], &out, &r->err)) == DUBAN_OK)
 		http_reply(r, 200, out);
 	return result;
 }
@@ -374,6 +396,8 @@ const struct route api_core_routes[] = {
 	  0, NULL },
 	{ "GET", "/api/v1/calendar/years", get_calendar_years, ROLE_ANY, 0,
 	  NULL },
+	{ "GET", "/api/v1/calendar/years/{id}", get_calendar_year, ROLE_ANY,
+	  0, NULL },
 	{ "POST", "/api/v1/calendar/years", post_calendar_years,
 	  ROLE_OFFICE | ROLE_SYSADMIN, ROUTE_BODY, calendar_year_fields },
 };

@@ -597,6 +597,19 @@ static const char v13_pg[] =
 	STAMP_PG("reports", "stamp_by_task")
 	STAMP_PG("report_values", "stamp_by_report");
 
+/*
+ * Version 14: whether a deadline counted in working days was counted across
+ * a day of a provisional schedule (a year whose holiday notice was not
+ * loaded yet); such a deadline is kept as counted when the notice comes.
+ */
+static const char v14[] =
+	"ALTER TABLE problems ADD COLUMN provisional_dates INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"ALTER TABLE complaints ADD COLUMN provisional_dates INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"ALTER TABLE warnings ADD COLUMN provisional_dates INTEGER NOT NULL"
+	" DEFAULT 0;";
+
 const struct schema_migration schema_migrations[] = {
 	{ 1, v1, v1_sqlite, v1_pg },
 	{ 2, v2, NULL, NULL },
@@ -611,5 +624,6 @@ const struct schema_migration schema_migrations[] = {
 	{ 11, v11, NULL, NULL },
 	{ 12, v12, NULL, NULL },
 	{ 13, v13, v13_sqlite, v13_pg },
+	{ 14, v14, NULL, NULL },
 	{ 0, NULL, NULL, NULL },
 };
