@@ -259,22 +259,67 @@ static duban_result load_campaigns(struct demo *d, json_t *campaigns)
 	return DUBAN_OK;
 }
 
-/* Moves "2021-" dates to this year when its schedule is shipped. */
-static char *shift_year(const unsigned char *data, size_t len, int *year)
+/*
+ * The demo is written as it stood on DEMO_AS_OF (its reports run to
+ * October, November's is not due yet).  Every "2021-MM" and "2021-MM-DD" in
+ * it moves on by the whole months from then to today, so that whatever day
+ * it is loaded, its lights, deadlines and reports stand as they did then: a
+ * day keeps its place in the month, the last day of a month stays the last
+ * (2021-06-30 moves to the 31st where the month has one).  *shift_out is
+ * the number of months.
+ */
+#define DEMO_YEAR 2021
+#define DEMO_MONTH 11
+
+static int month_days(int y, int m)
+{
+	return date_from_ymd(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) -
+	       date_from_ymd(y, m, 1);
+}
+
+static bool digits_at(const char *p, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return false;
+	return true;
+}
+
+static char *shift_dates(const unsigned char *data, size_t len,
+			 int *shift_out)
 {
 	char *text = xstrndup((const char *)data, len);
 	int y, m, dd;
-	bool work;
 	date_to_ymd(date_today(), &y, &m, &dd);
-	*year = 2021;
-	if (y == 2021 || workcal_is_workday(date_from_ymd(y, 1, 1), &work,
-					    NULL) != DUBAN_OK)
-		return text;
-	char to[6];
-	snprintf(to, sizeof(to), "%04u-", (unsigned)y % 10000u);
-	for (char *p = text; (p = strstr(p, "\"2021-")) != NULL; p += 6)
-		memcpy(p + 1, to, 5);
-	*year = y;
+	const int shift = (y - DEMO_YEAR) * 12 + (m - DEMO_MONTH);
+	*shift_out = shift;
+	for (char *p = text; (p = strchr(p, '"')) != NULL; p++) {
+		/* "YYYY-MM" or "YYYY-MM-DD", quoted */
+		bool month = digits_at(p + 1, 4) && p[5] == '-' &&
+			     digits_at(p + 6, 2);
+		if (!month)
+			continue;
+		bool day = p[8] == '-' && digits_at(p + 9, 2) && p[11] == '"';
+		if (!day && p[8] != '"')
+			continue;
+		int oy = atoi(p + 1), om = atoi(p + 6), od = day ? atoi(p + 9) : 1;
+		if (om < 1 || om > 12)
+			continue;
+		int k = oy * 12 + (om - 1) + shift;
+		int ny = k / 12, nm = k % 12 + 1;
+		int nd = od == month_days(oy, om) ? month_days(ny, nm)
+			 : od > month_days(ny, nm) ? month_days(ny, nm)
+						    : od;
+		char buf[12];
+		snprintf(buf, sizeof(buf), "%04u-%02u", (unsigned)ny % 10000u,
+			 (unsigned)nm % 100u);
+		memcpy(p + 1, buf, 7);
+		if (day) {
+			snprintf(buf, sizeof(buf), "%02u", (unsigned)nd % 100u);
+			memcpy(p + 9, buf, 2);
+		}
+		p += day ? 11 : 8;
+	}
 	return text;
 }
 
@@ -284,7 +329,7 @@ int cmd_demo(struct cli_opts *o)
 	json_error_t jerr;
 	json_t *doc = NULL;
 	char *text = NULL;
-	int year = 2021;
+	int shift = 0;
 	const char *pw = getenv("DUBAN_DEMO_PASSWORD");
 	duban_result result;
 	memset(&d, 0, sizeof(d));
@@ -300,8 +345,8 @@ int cmd_demo(struct cli_opts *o)
 				    "the demo data is not built in");
 		goto out;
 	}
-	text = shift_year(duban_demo_data_files[0].data,
-			  duban_demo_data_files[0].len, &year);
+	text = shift_dates(duban_demo_data_files[0].data,
+			   duban_demo_data_files[0].len, &shift);
 	doc = json_loads(text, 0, &jerr);
 	if (!doc) {
 		result = duban_fail(&d.err, DUBAN_E_INTERNAL, NULL,
@@ -315,9 +360,10 @@ int cmd_demo(struct cli_opts *o)
 	    (result = load_users(&d, json_object_get(doc, "users"), pw)) ||
 	    (result = load_campaigns(&d, json_object_get(doc, "campaigns"))))
 		goto out;
-	printf("demo data loaded (dates in %d): %d units, %d users, "
+	printf("demo data loaded (dates moved on by %d months, to stand as "
+	       "they did in %04d-%02d): %d units, %d users, "
 	       "%d campaigns, %d tasks, %d reports\n",
-	       year, d.units, d.users, d.campaigns, d.tasks, d.reports);
+	       shift, DEMO_YEAR, DEMO_MONTH, d.units, d.users, d.campaigns, d.tasks, d.reports);
 	printf("demo users (password %s):", pw);
 	size_t i;
 	json_t *u;

@@ -44,7 +44,7 @@ class PgUri(str):
         return self
 
 
-def _pg_init_db(directory, password=ADMIN_PASSWORD):
+def _pg_init_db(directory, password=ADMIN_PASSWORD, clock=None):
     """init_db's twin: ``duban init`` on a new database; returns its URI."""
     name = f"duban_api_{uuid.uuid4().hex[:16]}"
     _psql(f"CREATE DATABASE {name}")
@@ -54,7 +54,9 @@ def _pg_init_db(directory, password=ADMIN_PASSWORD):
         directory)
     cp = duban_client.run_cli(
         "init", "--db", uri,
-        env=duban_client.clean_env(DUBAN_ADMIN_PASSWORD=password))
+        env=duban_client.clean_env(
+            DUBAN_ADMIN_PASSWORD=password,
+            **(duban_client.clock_env(clock) if clock else {})))
     assert cp.returncode == 0, f"duban init failed: {cp.stdout}{cp.stderr}"
     return uri
 
@@ -98,13 +100,15 @@ def _drop_pg_databases():
 
 @pytest.fixture(scope="module")
 def make_server(tmp_path_factory):
-    """Factory: ``make_server(*extra_args)`` starts a server on a fresh
-    database; every server it started is stopped at the end of the module
+    """Factory: ``make_server(*extra_args, clock=None)`` starts a server on a
+    fresh database, its clock at ``clock`` when given (duban_client's
+    clock_env); every server it started is stopped at the end of the module
     and must exit 0."""
     servers = []
 
-    def factory(*extra_args):
-        srv = start_server(tmp_path_factory.mktemp("duban"), extra_args)
+    def factory(*extra_args, clock=None):
+        srv = start_server(tmp_path_factory.mktemp("duban"), extra_args,
+                           clock=clock)
         servers.append(srv)
         return srv
 

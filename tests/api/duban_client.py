@@ -58,6 +58,39 @@ def clean_env(**extra):
     return env
 
 
+# --- the clock ---------------------------------------------------------------
+#
+# Tests never depend on the real date (tests/README.md).  A test that needs
+# a fixed "today" starts its server with clock="YYYY-MM-DD HH:MM" (China
+# Standard Time): the server runs under libfaketime from Debian, its clock
+# starting at that moment and running on.  scripts/at-time.sh does the same
+# for a whole run (make test-dates).
+
+def _faketime_lib():
+    import glob
+    for pattern in ("/usr/lib/*/faketime/libfaketimeMT.so.1",
+                    "/usr/lib/faketime/libfaketimeMT.so.1"):
+        found = sorted(glob.glob(pattern))
+        if found:
+            return found[0]
+    pytest.fail("libfaketime is not installed (scripts/deps.sh installs it)")
+
+
+def clock_env(moment):
+    """The environment settings that start a process's clock at ``moment``
+    ("YYYY-MM-DD HH:MM", China Standard Time)."""
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", moment), moment
+    lib = _faketime_lib()
+    preload = os.environ.get("LD_PRELOAD", "")
+    if lib not in preload.split(":"):
+        preload = f"{lib}:{preload}" if preload else lib
+    asan = os.environ.get("ASAN_OPTIONS", "")
+    return {"LD_PRELOAD": preload, "FAKETIME": f"@{moment}:00",
+            "FAKETIME_DONT_RESET": "1", "TZ": "Asia/Shanghai",
+            "ASAN_OPTIONS": (asan + ":" if asan else "")
+            + "verify_asan_link_order=0"}
+
+
 def run_cli(*args, env=None, input=None, timeout=60, cwd=None):
     """Runs ``duban ARGS...`` to completion; returns the CompletedProcess
     (text mode, stdout and stderr captured)."""
@@ -77,10 +110,13 @@ def run_cli(*args, env=None, input=None, timeout=60, cwd=None):
     return cp
 
 
-def init_db(directory, password=ADMIN_PASSWORD):
-    """``duban init`` a fresh database in ``directory``; returns its path."""
+def init_db(directory, password=ADMIN_PASSWORD, clock=None):
+    """``duban init`` a fresh database in ``directory`` (at ``clock``, see
+    clock_env); returns its path."""
     db = Path(directory) / "duban.db"
-    cp = run_cli("init", "--db", db, env=clean_env(DUBAN_ADMIN_PASSWORD=password))
+    cp = run_cli("init", "--db", db,
+                 env=clean_env(DUBAN_ADMIN_PASSWORD=password,
+                               **(clock_env(clock) if clock else {})))
     assert cp.returncode == 0, f"duban init failed: {cp.stdout}{cp.stderr}"
     return db
 
@@ -101,7 +137,8 @@ def log_tail(path, lines=60):
 class DubanServer:
     """One ``duban serve`` process on a database of its own."""
 
-    def __init__(self, directory, db, extra_args=()):
+    def __init__(self, directory, db, extra_args=(), clock=None):
+        self.clock = clock
         self.dir = Path(directory)
         self.db = Path(db)
         self.extra_args = list(map(str, extra_args))
@@ -117,7 +154,7 @@ class DubanServer:
              "127.0.0.1:0", *self.extra_args],
             stdout=subprocess.PIPE,
             stderr=self._log,
-            env=clean_env(),
+            env=clean_env(**(clock_env(self.clock) if self.clock else {})),
             cwd=self.dir,
         )
         line = self._first_line()
@@ -190,9 +227,12 @@ class DubanServer:
         assert problem is None, problem
 
 
-def start_server(directory, extra_args=(), admin_password=ADMIN_PASSWORD):
-    db = init_db(directory, admin_password)
-    return DubanServer(directory, db, extra_args).start()
+def start_server(directory, extra_args=(), admin_password=ADMIN_PASSWORD,
+                 clock=None):
+    """A server on a fresh database; with ``clock`` ("YYYY-MM-DD HH:MM",
+    CST) its clock starts at that moment (clock_env)."""
+    db = init_db(directory, admin_password, clock=clock)
+    return DubanServer(directory, db, extra_args, clock=clock).start()
 
 
 # --- the client -----------------------------------------------------------

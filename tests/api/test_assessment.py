@@ -17,8 +17,8 @@ to its score.
 
 import pytest
 
-from duban_client import (USER_PASSWORD, assert_error, create_campaign,
-                          create_task, create_unit, create_user, cst_today,
+from duban_client import (ADMIN_PASSWORD, USER_PASSWORD, assert_error, create_campaign,
+                          create_task, create_unit, create_user,
                           file_complaint, complaint_id, login, public_post,
                           root_unit_id, submit_report, unique)
 
@@ -42,8 +42,7 @@ class World:
     pass
 
 
-@pytest.fixture(scope="module")
-def w(server, admin):
+def build_world(server, admin):
     w = World()
     w.url = server.url
     w.admin = admin
@@ -63,6 +62,22 @@ def w(server, admin):
     w.leader = login(w.url, create_user(admin, w.city, ["leader"])[
         "username"], USER_PASSWORD)
     return w
+
+
+@pytest.fixture(scope="module")
+def w(server, admin):
+    return build_world(server, admin)
+
+
+# a server whose clock stands in mid-September 2026: the first quarter is
+# over, and the complaints received "today" fall in the year assessed
+SEPTEMBER = "2026-09-15 10:00"
+
+
+@pytest.fixture(scope="module")
+def september(make_server):
+    srv = make_server("--public-rate", "10000", clock=SEPTEMBER)
+    return srv, build_world(srv, login(srv.url, "admin", ADMIN_PASSWORD))
 
 
 def new_campaign(w, **over):
@@ -364,12 +379,13 @@ def check_explanation(rk):
                 c["value"] * c["share"] / 100, abs=0.011), c
 
 
-def test_explanation_sums_to_the_score_over_real_data(w, server):
+def test_explanation_sums_to_the_score_over_real_data(september):
     """Default weights over tasks, reports, problems, complaints,
-    evaluations, bonus points and deductions, this year (the complaints
-    are received today)."""
+    evaluations, bonus points and deductions, in 2026 seen from September
+    (the complaints are received that day)."""
+    server, w = september
     u = w.units
-    year = cst_today().year
+    year = 2026
     period = str(year)
     cid = create_campaign(
         w.office, w.city, starts_on=f"{year}-01-01",
