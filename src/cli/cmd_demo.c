@@ -5,8 +5,9 @@
  *
  * The file refers to units, tasks and indicators by code and position; the
  * loader maps them to ids.  Its dates are written in 2021, the year of the
- * seed documents; when this year's working-day schedule is shipped, they
- * move to this year so that the demo's lights are live.
+ * seed documents, as things stood in November; they move on by whole months
+ * to this month (shift_dates), so that the demo's lights, deadlines and
+ * reports are live whatever the day.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "app/campaigns.h"
+#include "app/problems.h"
 #include "app/tasks.h"
 #include "app/units.h"
 #include "app/users.h"
@@ -31,7 +33,7 @@ struct demo {
 	struct actor sys;
 	json_t *ids; /* code -> id, for units and tasks */
 	struct duban_error err;
-	int units, users, campaigns, tasks, reports;
+	int units, users, campaigns, tasks, reports, problems;
 };
 
 static int64_t id_of(struct demo *d, const char *kind, const char *code)
@@ -209,6 +211,46 @@ out:
 	return result;
 }
 
+/*
+ * A problem of the ledger and the moves it made since it was found:
+ * "moves" is [[to, evidence], ...]; the moves are made now, by the loader.
+ */
+static duban_result load_problem(struct demo *d, int64_t campaign, json_t *p)
+{
+	json_t *in = json_deep_copy(p), *out = NULL, *mv;
+	size_t i;
+	duban_result result;
+	json_object_set_new(in, "campaign_id", json_integer(campaign));
+	resolve(d, in, "unit", "unit", "unit_id");
+	json_object_del(in, "moves");
+	result = problem_create(d->s, &d->sys, in, &out, &d->err);
+	json_decref(in);
+	json_array_foreach(result ? NULL : json_object_get(p, "moves"), i, mv)
+	{
+		const char *evidence = json_string_value(json_array_get(mv, 1));
+		json_t *tin = json_pack("{s:O, s:O}", "to", json_array_get(mv, 0),
+					"version",
+					json_object_get(out, "version"));
+		json_t *tout = NULL;
+		if (evidence && *evidence)
+			json_object_set_new(tin, "evidence",
+					    json_string(evidence));
+		result = problem_transition(
+			d->s, &d->sys,
+			json_integer_value(json_object_get(out, "id")), tin,
+			&tout, &d->err);
+		json_decref(tin);
+		if (result)
+			break;
+		json_decref(out);
+		out = tout;
+	}
+	json_decref(out);
+	if (result == DUBAN_OK)
+		d->problems++;
+	return result;
+}
+
 static duban_result load_campaigns(struct demo *d, json_t *campaigns)
 {
 	size_t i;
@@ -222,6 +264,7 @@ static duban_result load_campaigns(struct demo *d, json_t *campaigns)
 		json_object_del(in, "tasks");
 		json_object_del(in, "quotas");
 		json_object_del(in, "items");
+		json_object_del(in, "problems");
 		result = campaign_create(d->s, &d->sys, in, &out, &d->err);
 		json_decref(in);
 		if (result)
@@ -253,6 +296,11 @@ static duban_result load_campaigns(struct demo *d, json_t *campaigns)
 		json_array_foreach(json_object_get(c, "tasks"), k, v)
 		{
 			if ((result = load_task(d, id, v, 0)))
+				return result;
+		}
+		json_array_foreach(json_object_get(c, "problems"), k, v)
+		{
+			if ((result = load_problem(d, id, v)))
 				return result;
 		}
 	}
@@ -360,10 +408,11 @@ int cmd_demo(struct cli_opts *o)
 	    (result = load_users(&d, json_object_get(doc, "users"), pw)) ||
 	    (result = load_campaigns(&d, json_object_get(doc, "campaigns"))))
 		goto out;
-	printf("demo data loaded (dates moved on by %d months, to stand as "
-	       "they did in %04d-%02d): %d units, %d users, "
-	       "%d campaigns, %d tasks, %d reports\n",
-	       shift, DEMO_YEAR, DEMO_MONTH, d.units, d.users, d.campaigns, d.tasks, d.reports);
+	printf("demo data loaded (its %04d-%02d is this month, %d months on): "
+	       "%d units, %d users, %d campaigns, %d tasks, %d reports, "
+	       "%d problems\n",
+	       DEMO_YEAR, DEMO_MONTH, shift, d.units, d.users, d.campaigns,
+	       d.tasks, d.reports, d.problems);
 	printf("demo users (password %s):", pw);
 	size_t i;
 	json_t *u;
