@@ -8,7 +8,7 @@ packages=(
   libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev
   libssl-dev libxlsxwriter-dev libzip-dev libexpat1-dev libcmocka-dev
   sqlite3 postgresql python3 python3-pytest python3-requests python3-openpyxl
-  python3-docx
+  python3-docx python3-ephem libfaketime
   chromium fonts-noto-cjk
 )
 # `scripts/deps.sh fuzz` (make fuzz) adds libFuzzer's runtime, which

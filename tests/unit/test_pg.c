@@ -209,7 +209,9 @@ static char live_dbs[MAX_DBS][64];
 static int drop_db(const char *name)
 {
 	char sql[128];
-	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE)",
+	/* PostgreSQL names are at most 63 bytes; the precision tells the
+	 * compiler so */
+	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %.63s WITH (FORCE)",
 		 name);
 	if (admin_exec(sql))
 		return -1;
