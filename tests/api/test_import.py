@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from duban_client import (ADMIN_PASSWORD, DUBAN_BIN, assert_error,
-                          clean_env, login, run_cli)
+                          clean_env, cst_today, login, run_cli)
 from problem_helpers import make_tree, new_campaign, problem_in
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -109,12 +109,14 @@ def test_good_xlsx(tree):
 
 def test_headers_in_any_order_with_found_date_and_workdays(tree):
     c = new_campaign(tree)
+    passed = cst_today() - datetime.timedelta(days=40)
     headers = ["整改时限", "问题描述", "发现日期", "问题来源", "单位", "备注"]
     rows = [["1个工作日", "节前值班缺岗", datetime.datetime(2026, 2, 13),
              "组织查", "市发改委", "extra columns are ignored"],
             ["2 个工作日", "节后上班迟到", "2026-02-13", "inspection",
              "市发改委", None],
-            ["2026-01-31", "问题已过期限", None, "上级点", "绥中县", None]]
+            [passed.isoformat(), "问题已过期限", None, "上级点", "绥中县",
+             None]]
     r = post_import(tree.office, c["id"], workbook(rows, headers))
     assert r.status_code == 201, r.text
     p1, p2, p3 = problems(tree.office, r.json()["ids"])
@@ -122,8 +124,10 @@ def test_headers_in_any_order_with_found_date_and_workdays(tree):
     assert (p2["found_on"], p2["due_on"]) == ("2026-02-13", "2026-02-24")
     assert p1["source"] == "inspection" and p1["unit_id"] == tree.d
     # no found date and a deadline that has passed: overdue from the start
-    assert (p3["found_on"], p3["due_on"]) == ("2026-01-31", "2026-01-31")
-    r = tree.office.get(f"/api/v1/problems/{p3['id']}?as_of=2026-02-01")
+    assert (p3["found_on"], p3["due_on"]) == (passed.isoformat(),
+                                              passed.isoformat())
+    after = passed + datetime.timedelta(days=1)
+    r = tree.office.get(f"/api/v1/problems/{p3['id']}?as_of={after}")
     assert r.json()["overdue"] is True
 
 

@@ -10,6 +10,13 @@ from problem_helpers import make_tree, new_campaign
 
 
 @pytest.fixture(scope="module")
+def server(make_server):
+    """The visits below are dated in 2026 and a visit cannot be dated in
+    the future: the server's clock stands in December 2026."""
+    return make_server(clock="2026-12-04 10:00")
+
+
+@pytest.fixture(scope="module")
 def tree(server, admin):
     return make_tree(server, admin)
 
